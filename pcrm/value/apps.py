@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ValueConfig(AppConfig):
+    name = "pcrm.value"
+    label = "value"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from pcrm.workbench import views
+
+app_name = "workbench"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]
