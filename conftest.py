@@ -6,6 +6,8 @@ import base64
 
 import pytest
 
+pytest_plugins = ["tests.browser"]
+
 TEST_FIELD_KEYS = "t1:" + base64.b64encode(b"k" * 32).decode()
 
 

@@ -21,7 +21,6 @@ from pcrm.lib.crypto import EncryptedTextField
 from pcrm.lib.money import MoneyField
 
 
-
 class Customer(models.Model):
     """A personal customer: identity (C2 fields sealed, with masked copy and blind index),
     the profile a manager keeps completing (DOMAIN §3.1), and the agreed contact terms."""
