@@ -1,0 +1,1 @@
+"""Reproducible benchmarks (`make bench`). Each module has a `main()` printing its figures."""
