@@ -15,11 +15,13 @@ from pathlib import Path
 
 def main() -> None:
     here = Path(__file__).parent
-    available = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
+    modules = pkgutil.iter_modules([str(here)])
+    available = sorted(m.name for m in modules if not m.name.startswith("_"))
     chosen = sys.argv[1:] or available
     unknown = set(chosen) - set(available)
     if unknown:
-        sys.exit(f"unknown benchmark(s): {', '.join(sorted(unknown))}; available: {', '.join(available)}")
+        names = ", ".join(sorted(unknown))
+        sys.exit(f"unknown benchmark(s): {names}; available: {', '.join(available)}")
     for name in chosen:
         print(f"\n=== bench {name} ===", flush=True)
         importlib.import_module(f"bench.{name}").main()

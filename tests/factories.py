@@ -35,7 +35,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"员工{n}")
     role = Role.CUSTOMER_MANAGER
     branch = factory.SubFactory(BranchFactory)
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
     @factory.lazy_attribute
     def is_staff(self) -> bool:
