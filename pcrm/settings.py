@@ -281,7 +281,12 @@ if PRODUCTION:
 
 MAILERS = {
     "default": {
-        "BACKEND": env_str("PCRM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        "BACKEND": env_str(
+            "PCRM_EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if PRODUCTION
+            else "django.core.mail.backends.console.EmailBackend",
+        )
     }
 }
 DEFAULT_FROM_EMAIL = env_str("PCRM_FROM_EMAIL", "pcrm@localhost")
