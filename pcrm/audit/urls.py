@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from pcrm.audit import views
 
 app_name = "audit"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.events, name="events"),
+]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,9 @@ from pcrm.audit.services import audit_record
 from pcrm.customers.choices import ASSET_PRODUCT_TYPES, Outcome
 from pcrm.customers.models import Customer, CustomerAccess, Holding, Interaction
 from pcrm.customers.pii import customer_derived
+from pcrm.customers.selectors import customer_list_for
 from pcrm.org.roles import can, may_reveal
+from pcrm.org.selectors import branch_subtree_ids
 
 REVEALABLE = {"id_no", "phone", "email", "address"}
 PROFILE_FIELDS = {"work_unit", "occupation", "family", "relatives", "orientation", "potential"}
@@ -203,3 +206,44 @@ def customer_aum_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
     return qs.update(
         aum=Coalesce(Subquery(total, output_field=money), Value(0), output_field=money)
     )
+
+
+# Roles that keep a book of customers (the bank's relationship staff).
+BOOK_KEEPING_ROLES = frozenset({"customer_manager", "wealth_advisor"})
+# Work-item statuses still to be worked; spelled out here because the worklist
+# app sits above customers and may not be imported from this layer.
+_OPEN_WORK_ITEM_STATUSES = ("open", "deferred")
+
+
+@transaction.atomic
+def customer_manager_assign(*, actor: Any, customer: Customer, manager: Any) -> Customer:
+    """Put the customer in a manager's (or wealth advisor's) book; the customer's open
+    work items move to the new manager with them. Only a branch head over both."""
+    if not can(actor, "worklist.allocate"):
+        raise PermissionDenied(_("您的岗位无权分配客户。"))
+    if not customer_list_for(user=actor).filter(pk=customer.pk).exists():
+        raise Http404
+    subtree = branch_subtree_ids(branch_id=actor.branch_id) if actor.branch_id else []
+    if (
+        manager.role not in BOOK_KEEPING_ROLES
+        or not manager.is_active
+        or manager.branch_id not in subtree
+    ):
+        raise ValidationError(_("只能分配给本网点在职的客户经理或理财顾问。"))
+    previous = customer.manager
+    customer.manager = manager
+    customer.save(update_fields=["manager", "updated_at"])
+    moved = customer.work_items.filter(status__in=_OPEN_WORK_ITEM_STATUSES).update(staff=manager)
+    audit_record(
+        actor=actor,
+        action="customer.manager_assign",
+        target=customer,
+        data={
+            "customer_no": customer.customer_no,
+            "manager": manager.staff_code,
+            "previous": getattr(previous, "staff_code", ""),
+            "work_items_moved": moved,
+        },
+        branch_code=customer.branch.code,
+    )
+    return customer

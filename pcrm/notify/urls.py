@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from pcrm.notify import views
 
 app_name = "notify"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("stream/", views.stream, name="stream"),
+]

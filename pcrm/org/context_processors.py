@@ -22,12 +22,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "key": key,
-                "label": entry.label,
-                "url": url,
-                "active": request.path.startswith(url) and url != "/",
-            }
-        )
+        items.append({"key": key, "label": entry.label, "url": url, "active": False})
+    # Highlight only the most specific entry the current path is under.
+    under = [i for i in items if request.path.startswith(str(i["url"])) and i["url"] != "/"]
+    if under:
+        max(under, key=lambda i: len(str(i["url"])))["active"] = True
     return {"nav_items": items, "role_rule": rule, "bank_name": settings.UNFOLD["SITE_TITLE"]}

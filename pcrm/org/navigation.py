@@ -21,7 +21,16 @@ ENTRIES: dict[str, NavEntry] = {
         NavEntry("workbench", _("工作台"), "workbench:home"),
         NavEntry("book", _("名下客户"), "workbench:book"),
         NavEntry("worklist", _("工作清单"), "worklist:mine"),
+        NavEntry("worklist_branch", _("网点工作"), "worklist:branch"),
+        NavEntry("complaints", _("投诉处理"), "complaints:list"),
+        NavEntry("sifting", _("建立关系"), "acquisition:sifting"),
+        NavEntry("referrals", _("推荐客户"), "acquisition:referrals"),
+        NavEntry("training", _("培训学习"), "training:home"),
+        NavEntry("training_admin", _("培训管理"), "training:manage"),
         NavEntry("audit", _("审计日志"), "audit:events"),
+        NavEntry("policy", _("营销策略"), "playbook:policy"),
         NavEntry("admin", _("系统配置"), "admin:index"),
+        NavEntry("ingest", _("数据导入"), "ingest:home"),
+        NavEntry("exports", _("数据导出"), "ingest:exports"),
     ]
 }

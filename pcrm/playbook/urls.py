@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from pcrm.playbook import views
 
 app_name = "playbook"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("policy/", views.policy, name="policy"),
+]

@@ -1,0 +1,1 @@
+"""Writes of the acquisition app, one module per subdomain."""

@@ -1,0 +1,187 @@
+"""Set-based writes for imports: one statement per chunk, never a save() per row.
+
+PostgreSQL: COPY the chunk into a temporary staging table, then one
+``INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE changed``. SQLite: one
+``executemany`` of the same upsert inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+_stage_numbers = itertools.count(1)
+# SQLite caps bound parameters per statement; lookups go in slices of this size.
+_IN_SLICE = 5000
+
+
+@dataclass(frozen=True)
+class UpsertPlan:
+    """Where a chunk goes: the table, its conflict key, the columns written and updated.
+
+    ``sealed`` columns change on every write (random nonce), so they are left out
+    of the "did anything change" comparison; their index/masked columns stand in.
+    """
+
+    table: str
+    conflict: tuple[str, ...]
+    columns: tuple[str, ...]
+    update: tuple[str, ...]
+    sealed: frozenset[str] = field(default_factory=frozenset)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def tune_for_bulk() -> None:
+    """SQLite: a larger page cache keeps the customer indexes in memory during an import."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")
+
+
+def upsert(plan: UpsertPlan, rows: Sequence[Sequence[Any]]) -> tuple[int, int]:
+    """Write ``rows`` (tuples in ``plan.columns`` order); return (inserted, updated)."""
+    if not rows:
+        return 0, 0
+    if is_postgres():
+        return _upsert_postgres(plan, rows)
+    return _upsert_sqlite(plan, rows)
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _update_clause(plan: UpsertPlan) -> str:
+    if not plan.update:
+        return "DO NOTHING"
+    sets = ", ".join(f"{_q(c)} = EXCLUDED.{_q(c)}" for c in plan.update)
+    compared = [c for c in plan.update if c not in plan.sealed] or list(plan.update)
+    if is_postgres():
+        mine = ", ".join(f"{_q(plan.table)}.{_q(c)}" for c in compared)
+        theirs = ", ".join(f"EXCLUDED.{_q(c)}" for c in compared)
+        where = f"ROW({mine}) IS DISTINCT FROM ROW({theirs})"
+    else:
+        where = " OR ".join(f"{_q(plan.table)}.{_q(c)} IS NOT EXCLUDED.{_q(c)}" for c in compared)
+    return f"DO UPDATE SET {sets} WHERE {where}"
+
+
+def _upsert_postgres(plan: UpsertPlan, rows: Sequence[Sequence[Any]]) -> tuple[int, int]:
+    stage = f"pcrm_ingest_stage_{next(_stage_numbers)}"
+    cols = ", ".join(_q(c) for c in plan.columns)
+    conflict = ", ".join(_q(c) for c in plan.conflict)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608 (names are ours)
+            f"SELECT {cols} FROM {_q(plan.table)} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {_q(plan.table)} ({cols}) SELECT {cols} FROM {stage} "  # noqa: S608
+            f"ON CONFLICT ({conflict}) {_update_clause(plan)} RETURNING (xmax = 0)"
+        )
+        flags = [flag for (flag,) in cursor.fetchall()]
+        cursor.execute(f"DROP TABLE {stage}")
+    inserted = sum(1 for f in flags if f)
+    return inserted, len(flags) - inserted
+
+
+def _upsert_sqlite(plan: UpsertPlan, rows: Sequence[Sequence[Any]]) -> tuple[int, int]:
+    cols = ", ".join(_q(c) for c in plan.columns)
+    marks = ", ".join(["%s"] * len(plan.columns))
+    conflict = ", ".join(_q(c) for c in plan.conflict)
+    sql = (
+        f"INSERT INTO {_q(plan.table)} ({cols}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT ({conflict}) {_update_clause(plan)}"
+    )
+    with connection.cursor() as cursor:
+        before = _count(cursor, plan.table)
+        changes_before = _total_changes()
+        cursor.executemany(sql, [_sqlite_row(r) for r in rows])
+        changed = _total_changes() - changes_before
+        inserted = _count(cursor, plan.table) - before
+    return inserted, changed - inserted
+
+
+def _sqlite_row(row: Sequence[Any]) -> Sequence[Any]:
+    # Decimals go in as text so that money keeps its exact cents.
+    if any(type(value) is Decimal for value in row):
+        return [str(value) if type(value) is Decimal else value for value in row]
+    return row
+
+
+def _count(cursor: Any, table: str) -> int:
+    cursor.execute(f"SELECT COUNT(*) FROM {_q(table)}")  # noqa: S608
+    return int(cursor.fetchone()[0])
+
+
+def _total_changes() -> int:
+    raw = connection.connection
+    return int(raw.total_changes) if raw is not None else 0
+
+
+def lookup(
+    table: str, key: str, wanted: Iterable[str], *columns: str
+) -> dict[str, tuple[Any, ...]]:
+    """``{key: (columns…)}`` for the wanted keys that exist, in slices."""
+    keys = sorted(set(wanted))
+    found: dict[str, tuple[Any, ...]] = {}
+    select = ", ".join([_q(key), *(_q(c) for c in columns)])
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), _IN_SLICE):
+            part = keys[start : start + _IN_SLICE]
+            if is_postgres():
+                cursor.execute(
+                    f"SELECT {select} FROM {_q(table)} WHERE {_q(key)} = ANY(%s)",  # noqa: S608
+                    [part],
+                )
+            else:
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"SELECT {select} FROM {_q(table)} WHERE {_q(key)} IN ({marks})",  # noqa: S608
+                    part,
+                )
+            for row in cursor.fetchall():
+                found[row[0]] = tuple(row[1:])
+    return found
+
+
+def fingerprints(kind: str, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """The stored (row digest, raw line digest) of these keys of this kind."""
+    keys = sorted(set(keys))
+    found: dict[str, tuple[str, str]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), _IN_SLICE):
+            part = keys[start : start + _IN_SLICE]
+            if is_postgres():
+                cursor.execute(
+                    "SELECT key, digest, raw_digest FROM ingest_importfingerprint "
+                    "WHERE kind = %s AND key = ANY(%s)",
+                    [kind, part],
+                )
+            else:
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    "SELECT key, digest, raw_digest FROM ingest_importfingerprint "  # noqa: S608
+                    f"WHERE kind = %s AND key IN ({marks})",
+                    [kind, *part],
+                )
+            found.update((key, (digest, raw)) for key, digest, raw in cursor.fetchall())
+    return found
+
+
+FINGERPRINT_PLAN = UpsertPlan(
+    table="ingest_importfingerprint",
+    conflict=("kind", "key"),
+    columns=("kind", "key", "digest", "raw_digest"),
+    update=("digest", "raw_digest"),
+)

@@ -1,0 +1,1 @@
+"""Write services of the training app (DESIGN §3): banks, practice, exams."""

@@ -1,0 +1,147 @@
+"""The bulk write path for generated work items (the playbook's nightly run).
+
+Set-based and idempotent like :func:`pcrm.worklist.services.work_item_put`: rows are
+loaded into a temporary table (``COPY`` on PostgreSQL) and only keys not yet in the
+queue are inserted, so an item open, done or skipped is never raised again. The caller
+(the playbook run service) holds its run lock, opens the transaction and writes the
+run's one audit event.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from django.db import connection
+from django.utils import timezone
+
+from pcrm.worklist.models import WorkItem
+
+ITEM_COLUMNS = (
+    "item_key", "customer_id", "staff_id", "branch_id", "kind", "subject", "due_on",
+    "channel", "content", "priority", "reason",
+)  # fmt: skip
+
+
+def _sql_type(kind: pa.DataType) -> str:
+    if pa.types.is_integer(kind):
+        return "bigint"
+    if pa.types.is_date(kind):
+        return "date"
+    if pa.types.is_floating(kind):
+        return "double precision"
+    if pa.types.is_boolean(kind):
+        return "boolean"
+    return "text"
+
+
+def bulk_load_temp(cursor: Any, name: str, table: pa.Table) -> None:
+    """Create temporary table ``name`` shaped like ``table`` and fill it in bulk."""
+    cols = ", ".join(f"{f.name} {_sql_type(f.type)}" for f in table.schema)
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} ({cols})")
+    if table.num_rows == 0:
+        return
+    if connection.vendor == "postgresql":
+        buffer = io.BytesIO()
+        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+        with cursor.cursor.copy(f"COPY {name} FROM STDIN (FORMAT CSV)") as copy:
+            copy.write(buffer.getvalue())
+        cursor.execute(f"ANALYZE {name}")  # temporary tables get no statistics otherwise
+        return
+    marks = ", ".join(["%s"] * table.num_columns)
+    # SQLite keeps dates as ISO text (as Django does).
+    columns = [c.cast(pa.string()) if pa.types.is_date(c.type) else c for c in table.columns]
+    rows = zip(*(col.to_pylist() for col in columns), strict=True)
+    cursor.executemany(f"INSERT INTO {name} VALUES ({marks})", list(rows))  # noqa: S608
+
+
+def _fixed_columns(*, run_id: int, created_for: Any) -> dict[str, Any]:
+    """Values of the WorkItem columns the engine does not compute (defaults, run, dates);
+    read from the model so that columns added later get their defaults."""
+    given = set(ITEM_COLUMNS) | {"id"}
+    fixed: dict[str, Any] = {}
+    for field in WorkItem._meta.concrete_fields:
+        if not field.column or field.column in given:
+            continue
+        value: Any
+        if field.column == "run_id":
+            value = run_id
+        elif field.column == "created_for":
+            value = created_for
+        elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            value = timezone.now()
+        else:
+            value = field.get_default()
+        fixed[field.column] = field.get_db_prep_save(value, connection)
+    return fixed
+
+
+def work_items_bulk_put(*, run: Any, rows: pa.Table) -> dict[str, int]:
+    """Insert the generated items whose ``item_key`` is new; returns counts per kind of
+    the items actually created. ``run`` provides ``pk`` and ``as_of``."""
+    table = rows.select(list(ITEM_COLUMNS))
+    fixed = _fixed_columns(run_id=run.pk, created_for=run.as_of)
+    target = WorkItem._meta.db_table
+    columns = ", ".join([*ITEM_COLUMNS, *fixed])
+    values = ", ".join([*(f"n.{c}" for c in ITEM_COLUMNS), *(["%s"] * len(fixed))])
+    # Table and column names are ours (model metadata), never user input. No anti-join in the
+    # INSERT: the unique key decides (an anti-join against the table being filled turns
+    # quadratic on PostgreSQL when its statistics say it is empty).
+    insert = (
+        f"INSERT INTO {target} ({columns}) SELECT {values} FROM pcrm_new_items n WHERE true "  # noqa: S608
+        "ON CONFLICT (item_key) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        bulk_load_temp(cursor, "pcrm_new_items", table)
+        if connection.vendor == "postgresql":
+            counted = f"WITH ins AS ({insert} RETURNING kind) SELECT kind, COUNT(*) FROM ins"  # noqa: S608
+            cursor.execute(counted + " GROUP BY kind", list(fixed.values()))
+            counts = {kind: int(count) for kind, count in cursor.fetchall()}
+        else:
+            exists = f"SELECT 1 FROM {target} w WHERE w.item_key = n.item_key"  # noqa: S608
+            fresh = f"FROM pcrm_new_items n WHERE NOT EXISTS ({exists})"
+            cursor.execute(f"SELECT n.kind, COUNT(*) {fresh} GROUP BY n.kind")
+            counts = {kind: int(count) for kind, count in cursor.fetchall()}
+            cursor.execute(insert, list(fixed.values()))
+        cursor.execute("DROP TABLE IF EXISTS pcrm_new_items")
+    return counts
+
+
+def upsert_rows(
+    *,
+    table_name: str,
+    key: str,
+    rows: pa.Table,
+    fixed: dict[str, Any],
+    update: Iterable[str],
+    casts: dict[str, str] | None = None,
+) -> int:
+    """Insert or update rows of ``table_name`` by ``key`` in one statement (segments)."""
+    columns = [*rows.column_names, *fixed]
+    use = (casts or {}) if connection.vendor == "postgresql" else {}
+    selected = [f"n.{c}::{use[c]}" if c in use else f"n.{c}" for c in rows.column_names]
+    values = ", ".join([*selected, *(["%s"] * len(fixed))])
+    sets = ", ".join(f"{c} = excluded.{c}" for c in update)
+    with connection.cursor() as cursor:
+        bulk_load_temp(cursor, "pcrm_upsert_rows", rows)
+        target = f"{table_name} ({', '.join(columns)})"
+        insert = f"INSERT INTO {target} SELECT {values} "
+        cursor.execute(
+            insert + f"FROM pcrm_upsert_rows n WHERE true ON CONFLICT ({key}) DO UPDATE SET {sets}",
+            list(fixed.values()),
+        )
+        cursor.execute("DROP TABLE IF EXISTS pcrm_upsert_rows")
+    return int(rows.num_rows)
+
+
+def item_kinds() -> Sequence[str]:
+    """Kinds a playbook run generates (the others come from features)."""
+    return (
+        "establish_relationship", "maintenance", "maturity_reminder", "stop_loss", "gain_protect",
+        "large_account_change", "birthday_greeting", "holiday_greeting", "red_list_invite",
+        "risk_reassessment",
+    )  # fmt: skip
