@@ -167,6 +167,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+elif env_bool("PCRM_DB_POOL", True) and not DATABASES["default"]["CONN_MAX_AGE"]:
+    # A pool: uvicorn runs sync views in fresh threads, so without one every request
+    # would open a new PostgreSQL connection. (Django refuses a pool together with
+    # persistent connections, PCRM_DB_CONN_MAX_AGE.)
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": env_int("PCRM_DB_POOL_MIN", 2),
+            "max_size": env_int("PCRM_DB_POOL_MAX", 20),
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

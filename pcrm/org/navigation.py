@@ -32,5 +32,7 @@ ENTRIES: dict[str, NavEntry] = {
         NavEntry("admin", _("系统配置"), "admin:index"),
         NavEntry("ingest", _("数据导入"), "ingest:home"),
         NavEntry("exports", _("数据导出"), "ingest:exports"),
+        NavEntry("retention", _("客户挽回"), "retention:home"),
+        NavEntry("opportunities", _("商机"), "value:pipeline"),
     ]
 }

@@ -131,9 +131,7 @@ def _alert(
     due: dt.datetime,
     today: dt.date,
     rules: ComplaintRules,
-) -> bool:
-    if ClockAlert.objects.filter(case=case, kind=kind, staff=staff).exists():
-        return False
+) -> None:
     label = AlertKind(kind).label
     key = followup_item(
         actor=None,
@@ -148,7 +146,6 @@ def _alert(
     ClockAlert.objects.create(
         case=case, kind=kind, staff=staff, due_at=due, raised_on=today, work_item_key=key
     )
-    return True
 
 
 @transaction.atomic
@@ -166,6 +163,13 @@ def clock_alerts_raise(*, now: dt.datetime | None = None) -> dict[str, int]:
         .select_related("branch", "branch__parent", "customer", "customer__branch", "handler")
         .prefetch_related("pauses")
     )
+    # Read once what earlier runs raised, and each branch's heads once (not per case).
+    raised_before = set(
+        ClockAlert.objects.filter(
+            case__status=Status.OPEN, case__decided_at__isnull=True
+        ).values_list("case_id", "kind", "staff_id")
+    )
+    heads_by_branch: dict[int, list[Any]] = {}
     for case in cases:
         counts["checked"] += 1
         due = complaint_due_at(case, rules=rules, now=now)
@@ -175,9 +179,13 @@ def clock_alerts_raise(*, now: dt.datetime | None = None) -> dict[str, int]:
             kind = AlertKind.DUE_SOON
         else:
             continue
+        if case.branch_id not in heads_by_branch:
+            heads_by_branch[case.branch_id] = heads_for(case.branch)
         people = [case.handler] if case.handler else []
-        people += [h for h in heads_for(case.branch) if h not in people]
-        raised = [_alert(case, kind, who, due, today, rules) for who in people]
-        counts[kind] += sum(raised)
+        people += [h for h in heads_by_branch[case.branch_id] if h not in people]
+        for who in people:
+            if (case.pk, kind, who.pk) not in raised_before:
+                _alert(case, kind, who, due, today, rules)
+                counts[kind] += 1
     audit_record(actor=None, action="complaint.clock_run", data=counts)
     return counts

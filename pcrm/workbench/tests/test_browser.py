@@ -7,7 +7,6 @@ from tests.factories import HoldingFactory
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("audit_flushable", "project_static"),
 ]
 
 
