@@ -14,6 +14,7 @@ from pcrm.customers.models import Customer
 from pcrm.lib.masking import mask_free_text, mask_name
 from pcrm.org.roles import rule_for, sees_full_identity
 from pcrm.playbook.models import CustomerSegment
+from pcrm.training.selectors import review_due_count_for
 from pcrm.workbench.forms import BookFilterForm
 from pcrm.workbench.selectors import book_page_for, segment_of, work_counts_for
 
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "counts": work_counts_for(user=request.user),
         "worklist_url": worklist_url,
         "has_book": has_book,
+        "reviews_due": review_due_count_for(user=request.user),
     }
     return render(request, "workbench/home.html", context)
 
