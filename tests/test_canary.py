@@ -184,3 +184,37 @@ def test_reveal_logs_masked_and_audits_once_with_reason(client, personas):
     assert events.count() == 1
     assert events.get().reason == "客户来电核实"
     assert_clean(str(list(AuditEvent.objects.values())), planted, "audit trail")
+
+
+def parameterless_pages() -> list[str]:
+    """Every GET-able page of every app that takes no argument (lists, dashboards, forms)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    skip = ("/accounts/", "/i18n/", "/admin/", "/notify/stream/", "/static/")
+    found: list[str] = []
+
+    def walk(patterns: list, prefix: str) -> None:  # type: ignore[type-arg]
+        for entry in patterns:
+            route = str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + route)
+            elif isinstance(entry, URLPattern) and "<" not in route and "(?P" not in route:
+                url = "/" + (prefix + route).lstrip("^").replace("\\Z", "").replace("$", "")
+                if not url.startswith(skip):
+                    found.append(url)
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_every_parameterless_page_is_clean_and_does_not_fail(client, personas, who):
+    planted = plant(personas)
+    client.force_login(getattr(personas, who))
+    pages = parameterless_pages()
+    assert len(pages) > 20  # the walk really found the apps' pages
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code < 500, f"{who} GET {url} → {response.status_code}"
+        body = b"".join(response) if response.streaming else response.content
+        assert_clean(body.decode(errors="replace"), planted, f"{who} GET {url}")
