@@ -61,7 +61,7 @@ def write_customers(path: Path, rows: int, *, seed: int = 7, start: int = 0) -> 
             branch = f"BB{n % 100 % 10 + 1:02d}"
             lines.append(
                 f"K{n:09d},{name},身份证,{idcard.make('310115', birth, n)},{gender},"
-                f"{birth.isoformat()},{n % 7 == 0:d},139{n:08d},c{n}@mail.example,"
+                f"{birth.isoformat()},{n % 7 == 0:d},139{n % 100_000_000:08d},c{n}@mail.example,"
                 f"上海市浦东新区基准路{n % 999}号,基准公司{n % 50},职员,,,"
                 f"{branch},{manager},{n % 3 == 0:d},0,{n % 101},{ORIENTATIONS[n % 4]},"
                 f"{PREFERENCES[n % 4]},C{n % 5 + 1},2026-03-01,1\n"
