@@ -33,6 +33,7 @@ def compute_duckdb(
     import duckdb
 
     con = duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)})
+    con.execute("SET enable_progress_bar = false")  # runs are logged, not watched
     try:
         for name, table in tables.items():
             con.register(name, table)
