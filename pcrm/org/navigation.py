@@ -34,5 +34,7 @@ ENTRIES: dict[str, NavEntry] = {
         NavEntry("exports", _("数据导出"), "ingest:exports"),
         NavEntry("retention", _("客户挽回"), "retention:home"),
         NavEntry("opportunities", _("商机"), "value:pipeline"),
+        NavEntry("value_plans", _("价值提升"), "value:plans"),
+        NavEntry("events", _("客户活动"), "campaigns:events"),
     ]
 }

@@ -52,6 +52,7 @@ def _sql() -> str:
         f" OR {_like_any('memo', s['other_bank_memo'])})"
         " AND NOT list_contains($own, counterparty)"
     )
+    # Only policy numbers (cast to int/float) are formatted in; every string is a parameter.
     return f"""
 WITH flows AS (
   SELECT t.* FROM txns t LEFT JOIN holdings h ON h.id = t.holding_id WHERE coalesce(h.asset, true)
@@ -72,7 +73,8 @@ WITH flows AS (
     AND NOT EXISTS (
       SELECT 1 FROM txns x JOIN holdings h2 ON h2.id = x.holding_id
       WHERE x.customer_id = h.customer_id AND x.amount > 0 AND h2.asset AND h2.id <> h.id
-        AND h2.ptype <> 'demand_deposit' AND x.day >= h.matures_on AND x.day <= h.matures_on + $grace)
+        AND h2.ptype <> 'demand_deposit'
+        AND x.day >= h.matures_on AND x.day <= h.matures_on + $grace)
   GROUP BY 1
 ), reach AS (
   SELECT customer_id, max(day) AS last_day FROM contacts
@@ -110,7 +112,7 @@ FROM aum a LEFT JOIN out o ON o.customer_id = a.id LEFT JOIN mat m ON m.customer
   LEFT JOIN reach r ON r.customer_id = a.id LEFT JOIN decl d ON d.customer_id = a.id
   LEFT JOIN comp q ON q.customer_id = a.id LEFT JOIN hold k ON k.customer_id = a.id
 ORDER BY a.id
-"""
+"""  # noqa: S608
 
 
 def _params(t: dt.date, today: dt.date) -> dict[str, Any]:

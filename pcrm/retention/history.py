@@ -20,7 +20,7 @@ from pcrm.customers.models import Customer, Holding, Interaction, Transaction
 
 
 def _table(rows: list[tuple[Any, ...]], names: list[str], types: list[pa.DataType]) -> pa.Table:
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
     return pa.table({n: pa.array(c, type=t) for n, c, t in zip(names, columns, types, strict=True)})
 
 
@@ -41,27 +41,43 @@ def history_load(*, since: dt.date, customer_ids: list[int] | None = None) -> An
     c_rows = _float(cust.values_list("pk", "aum", "branch_id", "manager_id"), 1)
     con.register(
         "customers",
-        _table(c_rows, ["id", "aum", "branch_id", "manager_id"], [pa.int64(), pa.float64(), pa.int64(), pa.int64()]),
+        _table(
+            c_rows,
+            ["id", "aum", "branch_id", "manager_id"],
+            [pa.int64(), pa.float64(), pa.int64(), pa.int64()],
+        ),
     )
-    h_rows = list(
+    h_raw = list(
         Holding.objects.filter(customer_id__in=ids)
         .annotate(ptype=F("product__product_type"), last=Max("transactions__booked_at"))
         .values_list("pk", "customer_id", "ptype", "matures_on", "status", "last")
     )
-    h_rows = [(*r[:5], r[5].date() if r[5] else None, r[2] in ASSET_PRODUCT_TYPES) for r in h_rows]
+    h_rows: list[tuple[Any, ...]] = [
+        (*r[:5], r[5].date() if r[5] else None, r[2] in ASSET_PRODUCT_TYPES) for r in h_raw
+    ]
     con.register(
         "holdings",
         _table(
             h_rows,
             ["id", "customer_id", "ptype", "matures_on", "status", "last_txn", "asset"],
-            [pa.int64(), pa.int64(), pa.string(), pa.date32(), pa.string(), pa.date32(), pa.bool_()],
+            [
+                pa.int64(),
+                pa.int64(),
+                pa.string(),
+                pa.date32(),
+                pa.string(),
+                pa.date32(),
+                pa.bool_(),
+            ],
         ),
     )
     since_at = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
-    t_rows = Transaction.objects.filter(customer_id__in=ids, booked_at__gte=since_at).values_list(
+    t_raw = Transaction.objects.filter(customer_id__in=ids, booked_at__gte=since_at).values_list(
         "customer_id", "holding_id", "booked_at", "amount", "counterparty", "memo"
     )
-    t_rows = [(r[0], r[1], r[2].date(), float(r[3]), r[4], r[5]) for r in t_rows]
+    t_rows: list[tuple[Any, ...]] = [
+        (r[0], r[1], r[2].date(), float(r[3]), r[4], r[5]) for r in t_raw
+    ]
     con.register(
         "txns",
         _table(
@@ -70,10 +86,10 @@ def history_load(*, since: dt.date, customer_ids: list[int] | None = None) -> An
             [pa.int64(), pa.int64(), pa.date32(), pa.float64(), pa.string(), pa.string()],
         ),
     )
-    i_rows = Interaction.objects.filter(customer_id__in=ids).values_list(
+    i_raw = Interaction.objects.filter(customer_id__in=ids).values_list(
         "customer_id", "occurred_at", "outcome", "purpose"
     )
-    i_rows = [(r[0], r[1].date(), r[2], r[3]) for r in i_rows]
+    i_rows: list[tuple[Any, ...]] = [(r[0], r[1].date(), r[2], r[3]) for r in i_raw]
     con.register(
         "contacts",
         _table(
@@ -98,4 +114,6 @@ def _complaints(ids: Any) -> pa.Table:
             "customer_id", "received_at", "closed_at"
         )
         rows = [(r[0], r[1].date(), r[2].date() if r[2] else None) for r in got]
-    return _table(rows, ["customer_id", "received", "closed"], [pa.int64(), pa.date32(), pa.date32()])
+    return _table(
+        rows, ["customer_id", "received", "closed"], [pa.int64(), pa.date32(), pa.date32()]
+    )

@@ -26,6 +26,18 @@ def at_risk_list_for(*, user: Any, manager_id: int | None = None) -> QuerySet[Ri
     )
 
 
+def at_risk_managers_for(*, user: Any) -> list[tuple[int, str]]:
+    """(id, name) of the managers with at-risk customers the user may see."""
+    rows = (
+        at_risk_list_for(user=user)
+        .filter(customer__manager__isnull=False)
+        .values_list("customer__manager_id", "customer__manager__name")
+        .distinct()
+        .order_by("customer__manager__name")
+    )
+    return [(int(pk), str(name)) for pk, name in rows]
+
+
 def risk_get_for(*, user: Any, customer_no: str) -> tuple[Customer, RiskScore | None]:
     """The customer (404 when not visible) and its latest score, if scored."""
     customer = get_object_or_404(customer_list_for(user=user), customer_no=customer_no)
@@ -53,7 +65,7 @@ def lost_list_for(*, user: Any) -> QuerySet[WinBackCase]:
 
 def results_for(*, user: Any) -> list[dict[str, Any]]:
     """Per branch: at risk, contacted, restored, lost, AUM saved."""
-    return list(
+    rows = (
         case_list_for(user=user)
         .values("branch__code", "branch__name")
         .annotate(
@@ -65,3 +77,4 @@ def results_for(*, user: Any) -> list[dict[str, Any]]:
         )
         .order_by("branch__code")
     )
+    return [dict(row) for row in rows]

@@ -54,7 +54,16 @@ def churn_model_train(*, actor: Any, today: dt.date | None = None) -> ChurnModel
 
 
 def churn_model_current() -> ChurnModel | None:
+    """The latest trained (or rules-only) model."""
     return ChurnModel.objects.first()
+
+
+def churn_model_due(today: dt.date | None = None) -> bool:
+    """True when there is no model or the latest is older than the policy's retrain_days."""
+    latest = churn_model_current()
+    today = today or timezone.localdate()
+    age = dt.timedelta(days=section("training")["retrain_days"])
+    return latest is None or timezone.localtime(latest.trained_at).date() + age <= today
 
 
 def score_frame(
@@ -87,7 +96,12 @@ def risk_scores_refresh(*, actor: Any, today: dt.date | None = None) -> int:
                 scored_on=today,
                 score=round(float(scores[i]), 4),
                 signals=signals,
-                reasons=reasons_for(f, on, int(i), None if contributions is None else contributions[i]),
+                # No fired signal, no reason to explain: skip the per-row work.
+                reasons=reasons_for(
+                    f, on, int(i), None if contributions is None else contributions[i]
+                )
+                if signals
+                else [],
                 aum_then=Decimal(f"{float(f['aum_then'][i]):.2f}"),
             )
         )
@@ -124,7 +138,7 @@ def win_back_open(*, actor: Any, today: dt.date | None = None) -> int:
     for risk in at_risk:
         customer = risk.customer
         channel, content, text = approach_for(list(risk.signals))
-        case, created = WinBackCase.objects.get_or_create(
+        _case, created = WinBackCase.objects.get_or_create(
             customer=customer,
             subject=subject,
             defaults={
@@ -191,7 +205,10 @@ def win_back_outcome_record(
         raise ValidationError(_("挽回结果只能是已挽回或已流失。"))
     customer = Customer.objects.get(pk=case.customer_id)
     WinBackAction.objects.create(
-        case=case, staff=actor, note=note.strip()[:500] or str(CaseStatus(outcome).label), outcome=outcome
+        case=case,
+        staff=actor,
+        note=note.strip()[:500] or str(CaseStatus(outcome).label),
+        outcome=outcome,
     )
     case.status = outcome
     case.aum_saved = customer.aum if outcome == CaseStatus.RESTORED else Decimal(0)

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from pcrm.retention.services import churn_model_train, risk_scores_refresh, win_back_open
+from pcrm.retention.services import (
+    churn_model_current,
+    churn_model_due,
+    churn_model_train,
+    risk_scores_refresh,
+    win_back_open,
+)
 
 
 @task()
 def retention_monthly() -> dict[str, object]:
-    """Retrain on the bank's history, rescore everyone, open this month's win-back work.
-
-    Scheduled monthly by the operator's scheduler (also `pcrm retention_train --score`).
-    """
-    model = churn_model_train(actor=None)
+    """Retrain when the model is older than the policy's retrain_days, rescore everyone,
+    open this month's win-back work (also `pcrm retention_train` + `pcrm retention_score`)."""
+    model = churn_model_current()
+    if model is None or churn_model_due():
+        model = churn_model_train(actor=None)
     scored = risk_scores_refresh(actor=None)
     opened = win_back_open(actor=None)
-    return {"model": model.pk, "kind": model.kind, "auc": model.auc, "scored": scored, "opened": opened}
+    return {
+        "model": model.pk,
+        "kind": model.kind,
+        "auc": model.auc,
+        "scored": scored,
+        "opened": opened,
+    }

@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-import joblib
+import joblib  # type: ignore[import-untyped]
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -104,7 +104,7 @@ def dumps(pipeline: Any) -> bytes:
     return buf.getvalue()
 
 
-def loads(blob: bytes) -> Any:
+def loads(blob: bytes | memoryview) -> Any:
     return joblib.load(io.BytesIO(bytes(blob)))
 
 

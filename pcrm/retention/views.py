@@ -1,4 +1,4 @@
-"""Pages of churn management: at-risk list, customer risk and win-back case, lost, results, model."""
+"""Churn-management pages: at-risk list, customer risk and case, lost, results, model card."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pcrm.retention.models import CaseStatus, ChurnModel
 from pcrm.retention.scoring import signal_labels
 from pcrm.retention.selectors import (
     at_risk_list_for,
+    at_risk_managers_for,
     case_current_for,
     case_get_for,
     lost_list_for,
@@ -33,10 +34,11 @@ def at_risk(request: HttpRequest) -> HttpResponse:
     manager = request.GET.get("manager", "")
     qs = at_risk_list_for(user=request.user, manager_id=int(manager) if manager.isdigit() else None)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    managers = at_risk_managers_for(user=request.user)
     return render(
         request,
         "retention/at_risk.html",
-        {"page": page, "may_report": can(request.user, "report.branch")},
+        {"page": page, "managers": managers if len(managers) > 1 else [], "manager": manager},
     )
 
 

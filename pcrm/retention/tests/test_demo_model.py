@@ -25,8 +25,10 @@ def test_demo_bank_model_auc(capsys: pytest.CaptureFixture[str]) -> None:
             f"top-10% precision={model.top_precision} coef={model.coefficients}"
         )
     assert model.kind == "learned"
-    assert model.auc is not None and model.auc >= 0.75
+    assert model.auc is not None
+    assert model.auc >= 0.75
     scored = risk_scores_refresh(actor=None, today=today)
     assert scored > DEMO_CUSTOMERS // 2
     top = RiskScore.objects.order_by("-score").first()
-    assert top is not None and top.reasons, "the riskiest customer has reasons"
+    assert top is not None
+    assert top.reasons, "the riskiest customer has reasons"

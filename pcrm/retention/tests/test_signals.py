@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 S = section("signals")
 
 
-@pytest.mark.parametrize("share, fires", [(S["aum_drop_share"], True), (S["aum_drop_share"] - 0.01, False)])
+@pytest.mark.parametrize(
+    ("share", "fires"), [(S["aum_drop_share"], True), (S["aum_drop_share"] - 0.01, False)]
+)
 def test_aum_drop_at_threshold(share: float, fires: bool) -> None:
     then = 100000.0
     c, demand = customer(aum=then * (1 - share))
@@ -28,7 +30,7 @@ def test_aum_drop_ignores_flows_older_than_window() -> None:
     assert fired_row(c)["aum_drop"] is False
 
 
-@pytest.mark.parametrize("delta, fires", [(0, True), (-0.01, False)])
+@pytest.mark.parametrize(("delta", "fires"), [(0, True), (-0.01, False)])
 def test_large_transfer_to_other_bank_at_threshold(delta: float, fires: bool) -> None:
     c, demand = customer(aum=500000)
     txn(c, demand, 5, -(S["large_transfer_amount"] + delta), counterparty="他行（招商银行）")
@@ -57,7 +59,9 @@ def _matured(c, n: int):  # type: ignore[no-untyped-def]
     )
 
 
-@pytest.mark.parametrize("n, fires", [(S["reinvest_grace_days"], True), (S["reinvest_grace_days"] - 1, False)])
+@pytest.mark.parametrize(
+    ("n", "fires"), [(S["reinvest_grace_days"], True), (S["reinvest_grace_days"] - 1, False)]
+)
 def test_maturity_not_reinvested_after_grace(n: int, fires: bool) -> None:
     c, _ = customer()
     _matured(c, n)
@@ -77,7 +81,7 @@ def _interval(aum: float) -> int:
     return next(int(r["interval_days"]) for r in rows if aum >= r["aum_floor"])
 
 
-@pytest.mark.parametrize("extra, fires", [(1, True), (0, False)])
+@pytest.mark.parametrize(("extra", "fires"), [(1, True), (0, False)])
 def test_neglect_after_twice_the_interval(extra: int, fires: bool) -> None:
     aum = 100000.0
     c, _ = customer(aum=aum)
@@ -118,3 +122,32 @@ def test_quiet_customer_fires_nothing() -> None:
     c, _ = customer()
     contact(c, 1)
     assert not any(fired_row(c).values())
+
+
+def test_complaint_case_open_or_recent() -> None:
+    """Complaint cases are read through apps.get_model (complaints is the same layer)."""
+    import datetime as dt
+
+    from django.apps import apps
+
+    from pcrm.retention.tests.helpers import at
+
+    case_model = apps.get_model("complaints", "ComplaintCase")
+    old = at(S["complaint_window_days"] + 30)
+    still_open, _c_open = customer()
+    contact(still_open, 1)
+    closed, _c_closed = customer()
+    contact(closed, 1)
+    for who, closed_at in ((still_open, None), (closed, old + dt.timedelta(days=3))):
+        case_model.objects.create(
+            case_no=f"TS{who.pk}",
+            branch=who.branch,
+            customer=who,
+            channel="counter",
+            category="waiting",
+            description="排队时间过长",
+            received_at=old,
+            closed_at=closed_at,
+        )
+    assert fired_row(still_open)["complaint"] is True
+    assert fired_row(closed)["complaint"] is False

@@ -19,7 +19,7 @@ CUT = H  # the cut-off is H days ago, so the label window ends today
 
 
 def test_features_at_cutoff_ignore_everything_after_it() -> None:
-    quiet, qd = customer(aum=100000)
+    quiet, _qd = customer(aum=100000)
     contact(quiet, CUT + 1)
     leaver, ld = customer(aum=20000)  # today's AUM, after the move below
     contact(leaver, CUT + 1)
@@ -45,7 +45,8 @@ def test_label_needs_the_policy_fall_within_the_horizon() -> None:
     c3, d3 = customer(aum=100000 * (1 - fall))
     txn(c3, d3, CUT + 5, -100000 * fall)
     r3 = row(c3, t_days=CUT)
-    assert bool(r3["label"]) is False and r3["aum_drop"] == pytest.approx(fall)
+    assert bool(r3["label"]) is False
+    assert r3["aum_drop"] == pytest.approx(fall)
 
 
 def test_every_account_closed_in_horizon_is_churn() -> None:
@@ -54,7 +55,8 @@ def test_every_account_closed_in_horizon_is_churn() -> None:
     d.save()
     txn(c, d, CUT - 30, -5000, memo="销户转出")  # AUM 5000 at the cut-off, all gone after
     r = row(c, t_days=CUT)
-    assert bool(r["eligible"]) and bool(r["label"])
+    assert bool(r["eligible"])
+    assert bool(r["label"])
 
 
 def test_cutoffs_leave_a_full_horizon_after_each() -> None:
@@ -66,7 +68,8 @@ def test_cutoffs_leave_a_full_horizon_after_each() -> None:
 
 def test_too_little_history_falls_back_to_rules(personas) -> None:  # type: ignore[no-untyped-def]
     model = churn_model_train(actor=personas.admin)
-    assert model.kind == "rules" and model.blob in (b"", bytearray(), memoryview(b""))
+    assert model.kind == "rules"
+    assert model.blob in (b"", bytearray(), memoryview(b""))
     c, d = customer(aum=70000, branch=personas.branch, manager=personas.manager)
     contact(c, 1)
     txn(c, d, 5, -60000, counterparty="他行（建设银行）")
@@ -85,8 +88,10 @@ def test_explanations_name_the_signals_with_their_facts(personas) -> None:  # ty
     reasons = RiskScore.objects.get(customer=c).reasons
     labels = signal_labels()
     assert [r["label"] for r in reasons] == [labels["aum_drop"], labels["transfer_out"]]
-    assert "60%" in reasons[0]["fact"] and "10.0万元" in reasons[0]["fact"]
-    assert "6.0万元" in reasons[1]["fact"] and "1笔" in reasons[1]["fact"]
+    assert "60%" in reasons[0]["fact"]
+    assert "10.0万元" in reasons[0]["fact"]
+    assert "6.0万元" in reasons[1]["fact"]
+    assert "1笔" in reasons[1]["fact"]
 
 
 def test_rules_score_is_capped_and_top_precision() -> None:
@@ -94,3 +99,22 @@ def test_rules_score_is_capped_and_top_precision() -> None:
     assert rules_score(on).tolist() == [1.0, 0.0]
     y, p = np.array([1, 0, 0, 0, 0, 0, 0, 0, 0, 1]), np.linspace(1, 0, 10)
     assert top_precision(y, p) == 1.0
+
+
+def test_monthly_task_retrains_only_when_due(personas) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pcrm.retention.models import ChurnModel
+    from pcrm.retention.services import churn_model_due
+    from pcrm.retention.tasks import retention_monthly
+
+    assert churn_model_due()
+    retention_monthly.call()
+    assert ChurnModel.objects.count() == 1
+    assert not churn_model_due()
+    retention_monthly.call()
+    assert ChurnModel.objects.count() == 1
+    later = timezone.localdate() + dt.timedelta(days=section("training")["retrain_days"])
+    assert churn_model_due(later)
