@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
-from pcrm.customers.models import Customer
+from pcrm.customers.models import Customer, Holding, Transaction
 from pcrm.value.models import Opportunity, Source
 from pcrm.value.policy import money, number
 from pcrm.value.services import opportunity_create
@@ -96,11 +96,46 @@ def opportunity_suggest_for(
     return created
 
 
+def _candidate_ids(today: dt.date) -> set[int]:
+    """Customers with at least one possible signal (a few set queries), so the bulk run
+    does not open every customer of the bank."""
+    window = today + dt.timedelta(days=number("opportunity", "maturity_window_days"))
+    active = Holding.objects.filter(status="active")
+    ids = set(
+        active.filter(matures_on__range=(today, window)).values_list("customer_id", flat=True)
+    )
+    ids |= set(
+        active.filter(product__product_type="demand_deposit")
+        .values("customer_id")
+        .annotate(total=Sum("market_value"))
+        .filter(total__gte=money("opportunity", "idle_demand_amount"))
+        .values_list("customer_id", flat=True)
+    )
+    since = timezone.now() - dt.timedelta(days=number("opportunity", "large_inflow_days"))
+    ids |= set(
+        Transaction.objects.filter(booked_at__gte=since, amount__gt=0)
+        .values("customer_id")
+        .annotate(total=Sum("amount"))
+        .filter(total__gte=money("opportunity", "large_inflow_amount"))
+        .values_list("customer_id", flat=True)
+    )
+    ids |= set(
+        Customer.objects.filter(
+            potential__gte=number("opportunity", "lift_potential_min"),
+            aum__lt=money("opportunity", "lift_aum_below"),
+        ).values_list("id", flat=True)
+    )
+    return ids
+
+
 def opportunity_suggest_all(*, today: dt.date | None = None) -> dict[str, int]:
-    """Suggest for every customer with a manager; returns counts."""
-    customers = Customer.objects.filter(manager__isnull=False).select_related("branch", "manager")
+    """Suggest for every managed customer with a possible signal; returns counts."""
+    today = today or timezone.localdate()
+    ids = sorted(_candidate_ids(today))
     scanned = made = 0
-    for customer in customers.iterator(chunk_size=500):
-        scanned += 1
-        made += len(opportunity_suggest_for(customer=customer, today=today))
+    for start in range(0, len(ids), 500):
+        chunk = Customer.objects.filter(pk__in=ids[start : start + 500], manager__isnull=False)
+        for customer in chunk.select_related("branch", "manager"):
+            scanned += 1
+            made += len(opportunity_suggest_for(customer=customer, today=today))
     return {"customers": scanned, "opportunities": made}

@@ -19,7 +19,7 @@ from pcrm.customers.models import Product
 from pcrm.customers.selectors import customer_get_for
 from pcrm.org.roles import can
 from pcrm.value.diagnosis import diagnosis_run
-from pcrm.value.forms import AdvanceForm, LoseForm
+from pcrm.value.forms import AdvanceForm, LoseForm, OpportunityForm
 from pcrm.value.models import OPEN_STAGES, Source
 from pcrm.value.recommend import recommendations_for
 from pcrm.value.selectors import (
@@ -218,3 +218,25 @@ def recommendation_to_opportunity(request: HttpRequest, customer_no: str, key: s
     )
     messages.success(request, _("已根据推荐创建商机。"))
     return redirect("value:opportunity", pk=opp.pk)
+
+
+@login_required
+def opportunity_new(request: HttpRequest, customer_no: str) -> HttpResponse:
+    """Record an opportunity identified by hand for a visible customer."""
+    customer = customer_get_for(user=request.user, customer_no=customer_no)
+    form = OpportunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            opp = opportunity_create(
+                actor=request.user,
+                customer=customer,
+                source=data["source"],
+                product=data["product"],
+                amount=data["amount"],
+                note=data["note"],
+            )
+            return redirect("value:opportunity", pk=opp.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return render(request, "value/opportunity_new.html", {"customer": customer, "form": form})

@@ -32,3 +32,23 @@ def test_manager_runs_diagnosis_and_creates_opportunity(live_server, page, perso
     opp = Opportunity.objects.get(customer=customer)
     assert opp.source == "diagnosis"
     assert opp.product == td
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_diagnosis_and_pipeline_fit_a_phone(live_server, phone_page, personas) -> None:  # type: ignore[no-untyped-def]
+    customer = personas.mine
+    customer.risk_rating, customer.risk_assessed_on = "C2", timezone.localdate()
+    customer.save()
+    HoldingFactory(customer=customer, product=ProductFactory(code="W2", risk_level="R2"))
+    login(phone_page, live_server.url, "M1")
+    phone_page.goto(f"{live_server.url}/value/customers/{customer.customer_no}/diagnoses/")
+    phone_page.click("#run-diagnosis")
+    phone_page.wait_for_selector("#total")
+    for path in ("", "/value/", "/value/plans/", "/campaigns/"):
+        if path:
+            phone_page.goto(f"{live_server.url}{path}")
+        overflow = phone_page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, path

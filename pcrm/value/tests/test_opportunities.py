@@ -112,3 +112,4 @@ def test_below_thresholds_no_suggestion(personas) -> None:  # type: ignore[no-un
     )
     TransactionFactory(customer=customer, amount=money("opportunity", "large_inflow_amount") - 1)
     assert opportunity_suggest_for(customer=customer) == []
+    assert opportunity_suggest_all()["customers"] == 0  # no candidate signal: not opened

@@ -83,3 +83,46 @@ def test_advance_refused_message(client, personas, rated) -> None:  # type: igno
     assert "不符合适当性要求" in html
     opp.refresh_from_db()
     assert opp.stage == "identified"
+
+
+def test_plan_pages(client, personas, rated) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(personas.manager)
+    response = client.post(
+        reverse("value:plan_new"),
+        {
+            "title": "提升计划",
+            "customer_nos": rated.customer_no,
+            "due_on": "2099-01-01",
+            "goal_aum": "200000",
+            "goal_tier": "gold",
+        },
+    )
+    assert response.status_code == 302
+    plan_url = response["Location"]
+    client.post(plan_url, {"a-title": "电话邀约", "a-due_on": "2000-01-01", "add": "1"})
+    html = client.get(plan_url).content.decode()
+    assert "逾期未完成 1" in html
+    assert "偏离计划" in html
+    board = client.get(reverse("value:plans") + "?off=1").content.decode()
+    assert "提升计划" in board
+    client.force_login(personas.manager2)
+    assert client.get(plan_url).status_code == 404
+    bad = client.post(
+        reverse("value:plan_new"),
+        {"title": "x", "customer_nos": rated.customer_no, "due_on": "2099-01-01", "goal_aum": "1"},
+    )
+    assert "无权查看" in bad.content.decode()
+
+
+def test_manual_opportunity_gated(client, personas, rated) -> None:  # type: ignore[no-untyped-def]
+    risky = ProductFactory(code="R5N", risk_level="R5")
+    client.force_login(personas.manager)
+    url = reverse("value:opportunity_new", args=[rated.customer_no])
+    html = client.post(
+        url, {"source": "walk_in", "product": risky.pk, "amount": "10"}
+    ).content.decode()
+    assert "不符合适当性要求" in html
+    assert not Opportunity.objects.exists()
+    response = client.post(url, {"source": "walk_in", "amount": "10"})
+    assert response.status_code == 302
+    assert Opportunity.objects.get().source == "walk_in"
