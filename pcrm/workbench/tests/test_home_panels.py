@@ -44,3 +44,25 @@ def test_home_shows_training_reviews_due(client, personas):
 def test_home_has_no_review_panel_when_nothing_is_due(client, personas):
     client.force_login(personas.manager)
     assert 'data-testid="reviews-due"' not in client.get(reverse("workbench:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_customer_page_links_to_value_and_retention_work(client, personas):
+    client.force_login(personas.manager)
+    page = client.get(reverse("workbench:customer", args=["C1"])).content.decode()
+    for name in (
+        "value:diagnoses",
+        "value:recommendations",
+        "value:opportunity_new",
+        "retention:customer",
+    ):
+        assert reverse(name, args=["C1"]) in page
+    for href in ('href="/value/customers/C1/', 'href="/retention/c/C1/'):
+        assert href in page
+
+
+@pytest.mark.django_db
+def test_teller_gets_no_value_links(client, personas):
+    client.force_login(personas.teller)
+    page = client.get(reverse("workbench:customer", args=["C1"])).content.decode()
+    assert 'data-testid="customer-actions"' not in page
