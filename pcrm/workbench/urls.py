@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pcrm.workbench import customer_views, views
+from pcrm.workbench import crossing, customer_views, views
 
 app_name = "workbench"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("customers/<str:customer_no>/contacts/", customer_views.log_contact, name="log_contact"),
     path("customers/<str:customer_no>/terms/", customer_views.contact_terms, name="contact_terms"),
     path("customers/<str:customer_no>/profile/", customer_views.profile, name="profile"),
+    path(
+        "complaints/<str:case_no>/opportunity/",
+        crossing.complaint_opportunity,
+        name="complaint_opportunity",
+    ),
 ]

@@ -30,8 +30,8 @@ SATISFACTION_SCALE = range(1, 6)
 def complaint_opportunity_request(*, actor: Any, case: ComplaintCase, notes: str) -> ComplaintCase:
     """Ask for a sales opportunity to be opened from the case (technique 8).
 
-    The value app's opportunities are not built yet: the request is recorded on the
-    case for it to pick up.
+    The request is recorded on the case; the workbench (pcrm.workbench.crossing), above
+    both features, opens the matching opportunity in the same transaction.
     """
     ensure_can_work(actor, case)
     if not notes.strip():
