@@ -144,7 +144,8 @@ def _option_count(letters: str) -> int:
 
 
 def clean_option(text: str, index: int) -> str:
-    text = text.strip().rstrip(";；,，、 ")
+    # A stray closing guillemet or full stop is OCR residue of a separator.
+    text = text.strip().rstrip(";；,，、 ").lstrip("》。.")
     marker = MARKER.match(text)
     if marker:
         return text[marker.end() :].strip()
@@ -188,7 +189,7 @@ def _emit(
     if ")" in stem.split(BLANK_MARK)[0] and "(" not in stem.split(BLANK_MARK)[0]:
         question.confidence = min(question.confidence, 0.4)
         result.add("broken_stem", excerpt, "题干前有残缺的括号，可能混入了别的题目")
-    if _suspicious(options):
+    if _suspicious(options) or STRAY_LATIN.search(question.options_source):
         question.confidence = min(question.confidence, 0.45)
     if question.confidence < LOW:
         result.add("unsure_split", excerpt, "选项切分不确定，请核对", None)
@@ -196,6 +197,8 @@ def _emit(
 
 
 BLANK_MARK = "（ ）"
+NOISE = "^~`|\\"
+STRAY_LATIN = re.compile(r"[\u4e00-\u9fff][A-Za-z][\u4e00-\u9fff]")  # ``f机银行``: a lost character
 
 
 def _suspicious(options: list[str]) -> bool:
@@ -204,6 +207,8 @@ def _suspicious(options: list[str]) -> bool:
     if any(size == 0 for size in sizes) or max(sizes) > 4 * max(2, min(sizes)):
         return True
     for option in options:
+        if any(c in NOISE for c in option):
+            return True  # OCR or codec debris (``FEl^``): the option's text is not reliable
         if "。" in option or option.count("(") != option.count(")"):
             return True
         if option.count("（") != option.count("）") or (

@@ -12,6 +12,10 @@ best cut of the options by dynamic programming.  The scores combine:
 * parallel options: cuts before the same opening as the first option, or after
   the same ending as the last one, cost less;
 * length balance around the mean option length;
+* punctuation and function words: a comma, a conjunction (``和``) or a preposition
+  (``到``) next to a cut makes it unlikely, a quoted term (``“红名单”``) or a run of
+  consecutive numbers (``6789``) likely; clause edges seen elsewhere in the document
+  (the same items listed with separators) vouch for a cut;
 * question numbering and sentence openings seen elsewhere in the document, as
   evidence for where the next stem starts.
 
@@ -33,12 +37,25 @@ from pcrm.training.parsing.records import LETTERS
 MARK_PUNCT = "-.．、:：■)）"
 NO_CUT_BEFORE = "、,，。)）”’;；:：?？!！"
 NO_CUT_AFTER = "“‘(（"
+# Run-together options lose their separators, so a comma left in the text joins two
+# parts of one option (``拆迁补偿户、专业市场商户``) far more often than it ends one.
+JOINING = "、,，"
 MAX_OPTION = 70
 CANDIDATE_STARTS = 10
 PHRASE_BONUS = 0.8
 PHRASE_MIN = 4
 KNOWN_BONUS = 0.6
 TWIN_MIN = 6
+EDGE = 3
+EDGE_BONUS = 0.3
+WEAK_START = "和与及"  # conjunctions join two parts of one option
+# An option seldom ends on a conjunction or a preposition (``…客户关系和``, ``…力度到``).
+WEAK_END = "和与及到在对从向把将给让被要"
+STEM_NEVER_OPENS = "被和与及的了地得"  # particles that do not begin a question
+BALANCE = 1.4  # weight of the length-balance term
+WORD_COST = 1.2  # cutting inside a lexicon word
+JOIN_COST = 2.0  # cutting right after a comma
+WEAK_COST = 2.0  # cutting next to a conjunction or a preposition
 CLAUSE = re.compile(r"[。；;，,、：:（）()“”\n?？!！和及与或]")
 SENTENCE = re.compile(r"[。；;\n?？!！]")
 NUMBER = re.compile(r"^\d{1,3}\s*[.、．]?\s*")
@@ -81,6 +98,11 @@ class Context:
     phrases: frozenset[str] = frozenset()
     # Options cut with high confidence in a first pass over the same document.
     known: frozenset[str] = frozenset()
+    # Three-character ends and openings of the document's clauses: the same items are
+    # often listed with separators elsewhere (``…尊重和重视、平息…``), which marks the
+    # places where an option may end and the next begin.
+    clause_ends: frozenset[str] = frozenset()
+    clause_starts: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, text: str, openings: set[str], statements: tuple[str, ...] = ()) -> Context:
@@ -89,7 +111,24 @@ class Context:
             p.strip() for p in SENTENCE.split(text)
         }
         phrases = {p for p in phrases if 2 <= len(p) <= 60}
-        return cls(grams, frozenset(openings), statements, frozenset(phrases))
+        clauses = [p.strip() for p in CLAUSE.split(text) if len(p.strip()) >= EDGE]
+        return cls(
+            grams,
+            frozenset(openings),
+            statements,
+            frozenset(phrases),
+            clause_ends=frozenset(c[-EDGE:] for c in clauses),
+            clause_starts=frozenset(c[:EDGE] for c in clauses),
+        )
+
+    def edge_bonus(self, region: str, p: int) -> float:
+        """How strongly the document's clauses vouch for a cut at ``p``."""
+        bonus = 0.0
+        if p >= EDGE and region[p - EDGE : p] in self.clause_ends:
+            bonus += EDGE_BONUS
+        if region[p : p + EDGE] in self.clause_starts:
+            bonus += EDGE_BONUS
+        return bonus
 
     def twin(self, prefix: str) -> str | None:
         """The statement that begins with this whole stem prefix, if one does."""
@@ -123,13 +162,24 @@ def _cut_cost(
     left, right = region[p - 1], region[p]
     cost = 1.6 * ctx.cohesion(left, right, local)
     if inside_word(region, p):
-        cost += 1.2
+        cost += WORD_COST
     if right in NO_CUT_BEFORE or left in NO_CUT_AFTER:
         cost += 3.0
     if left.isascii() and left.isalnum() and right.isascii() and right.isalnum():
         cost += 3.0
     if left in ";；":
         cost -= 2.0
+    if left in JOINING:
+        cost += JOIN_COST
+    if right in WEAK_START and region[p : p + 2] not in lexicon():
+        cost += WEAK_COST
+    if left in WEAK_END and region[p - 2 : p] not in lexicon():
+        cost += WEAK_COST
+    if right == "“":
+        cost -= 0.8  # options often open on a quoted term
+    cost -= ctx.edge_bonus(region, p)
+    if left.isdigit() and right.isdigit() and int(right) == int(left) + 1:
+        cost -= 4.5  # bare numeric options in sequence (``6789``)
     if len(first) >= 2 and region.startswith(first, p):
         cost -= 0.8
     if len(last) >= 2 and region.endswith(last, 0, p):
@@ -150,7 +200,7 @@ def _marker_bonus(region: str, p: int, index: int) -> float:
 
 def _segment_cost(segment: str, target: float, ctx: Context) -> float:
     size = len(segment)
-    cost = 1.4 * ((size - target) / max(target, 1.0)) ** 2
+    cost = BALANCE * ((size - target) / max(target, 1.0)) ** 2
     bare = segment.strip("；;，,、 ")
     if size >= PHRASE_MIN and bare in ctx.phrases:
         cost -= PHRASE_BONUS
@@ -221,6 +271,8 @@ def _stem_start_cost(region: str, s: int, ctx: Context) -> float:
         cost -= 3.0
     if char in NO_CUT_BEFORE or region[s - 1] in NO_CUT_AFTER:
         cost += 3.0
+    if char in STEM_NEVER_OPENS:
+        cost += 1.0
     matched = _opening_length(region, s, ctx)
     if matched:
         cost -= 0.6 + 0.15 * matched

@@ -8,6 +8,9 @@ questions whose split the parser is confident about.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ import pytest
 from pcrm.training.parsing.files import parse_file
 from pcrm.training.parsing.messy import CHOICE_ANSWER, TF_ANSWER, split_sections
 from pcrm.training.parsing.normalize import clean
-from pcrm.training.parsing.records import LETTERS
+from pcrm.training.parsing.records import LETTERS, ParsedQuestion
 from pcrm.training.policy import low_confidence
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -25,6 +28,15 @@ TF_DOUBTS = {"fragment", "interleaved", "duplicate"}
 # Share of choice questions whose option split is confident (≥ the policy's threshold);
 # the rest are listed in the ledger for a person to fix with one click per boundary.
 CONFIDENT_SHARE = 0.6
+# Exact option splits, checked against a key of hashes (no seed text in the repository):
+# {sha256("<type>|<stem without spaces>")[:16]: sha256("\u241f".join(options)) | "ledger"}.
+# The key was made by reading the seed; "ledger" marks options lost to mojibake or
+# interleaving, which the import must leave to a person.
+SPLIT_KEY = Path(__file__).parent / "files" / "seed-split-key.json"
+# Issue 9 asks 90% exact splits; the splitter reaches 89 of 107 now. The floor keeps
+# that from regressing and is raised as the splitter improves.
+EXACT_FLOOR = 0.83
+KEY_SEPARATOR = "\u241f"
 
 pytestmark = pytest.mark.skipif(not SEED_FILES, reason="no ../shared/seeds/ next to the repository")
 
@@ -82,3 +94,48 @@ def test_clean_up_removed_furniture_and_traditional_script(seed) -> None:  # typ
     assert "(tǒng)" not in text
     assert "關係" not in text
     assert "客戶" not in text
+
+
+def _stem_id(qtype: str, stem: str) -> str:
+    text = f"{qtype}|{re.sub(r'\s+', '', stem)}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _options_hash(options: list[str]) -> str:
+    parts = [re.sub(r"\s+", "", o).strip(" ;；,，、。.．:：》") for o in options]
+    return hashlib.sha256(KEY_SEPARATOR.join(parts).encode()).hexdigest()
+
+
+def _options_of(choice: dict[str, ParsedQuestion], key: str) -> list[str]:
+    return choice[key].options if key in choice else []
+
+
+def _exact_rate(seed) -> float:  # type: ignore[no-untyped-def]
+    result, _ = seed
+    key: dict[str, str] = json.loads(SPLIT_KEY.read_text(encoding="utf-8"))
+    choice = {_stem_id(q.qtype, q.stem): q for q in result.questions if q.qtype != "true_false"}
+    keyed = {k: v for k, v in key.items() if v != "ledger"}
+    exact = sum(
+        1 for k, v in keyed.items() if k in choice and _options_hash(choice[k].options) == v
+    )
+    print(f"exact option splits: {exact}/{len(keyed)} = {exact / len(keyed):.1%}")
+    return exact / len(keyed)
+
+
+@pytest.mark.skipif(not SPLIT_KEY.exists(), reason="no split key")
+def test_exact_splits_do_not_regress(seed) -> None:  # type: ignore[no-untyped-def]
+    rate = _exact_rate(seed)
+    assert rate >= EXACT_FLOOR, f"exact option splits {rate:.1%}"
+
+
+@pytest.mark.skipif(not SPLIT_KEY.exists(), reason="no split key")
+def test_unrecoverable_options_are_in_the_ledger(seed) -> None:  # type: ignore[no-untyped-def]
+    result, _ = seed
+    key: dict[str, str] = json.loads(SPLIT_KEY.read_text(encoding="utf-8"))
+    choice = {_stem_id(q.qtype, q.stem): q for q in result.questions if q.qtype != "true_false"}
+    ledgered = {e.excerpt for e in result.ledger}
+    doubtful = [k for k, v in key.items() if v == "ledger"]
+    assert doubtful
+    for k in doubtful:
+        if k in choice:  # else the stem itself was not recovered: its bracket is in the ledger
+            assert choice[k].source_excerpt[:400] in ledgered, choice[k].number
