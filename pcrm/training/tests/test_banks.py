@@ -61,8 +61,16 @@ def _run(*args: str) -> tuple[str, str]:
 
 
 @pytest.mark.django_db
-def test_quiz_command_contract(tmp_path: Path) -> None:
-    source = SAMPLE if SAMPLE.exists() else FILES / "answer-lines.txt"
+@pytest.mark.parametrize(
+    ("source", "single"),
+    [
+        (FILES / "answer-lines.txt", "A"),
+        pytest.param(
+            SAMPLE, "B", marks=pytest.mark.skipif(not SAMPLE.exists(), reason="no shared sample")
+        ),
+    ],
+)
+def test_quiz_command_contract(tmp_path: Path, source: Path, single: str) -> None:
     out, _ = _run("import", str(source), "--bank", "smoke")
     summary = json.loads(out.strip().splitlines()[-1])
     assert summary["ok"]
@@ -73,7 +81,12 @@ def test_quiz_command_contract(tmp_path: Path) -> None:
     items = json.loads(target.read_text(encoding="utf-8"))
     got = sorted((q["type"], json.dumps(q["answer"], ensure_ascii=False)) for q in items)
     assert got == sorted(
-        [("true_false", "true"), ("true_false", "false"), ("single", '"B"'), ("multiple", '"ABC"')]
+        [
+            ("true_false", "true"),
+            ("true_false", "false"),
+            ("single", f'"{single}"'),
+            ("multiple", '"ABC"'),
+        ]
     )
     for item in items:
         assert set(item) == {
