@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from pcrm.org.services import api_token_create
@@ -55,19 +52,3 @@ def swipe_body(**fields: Any) -> dict[str, Any]:
     body = {"branch_code": "B1", "ticket_no": "A001", "swiped_at": "2026-11-29T09:30:00"}
     body.update(fields)
     return {k: v for k, v in body.items() if v is not None}
-
-
-@pytest.fixture
-def audit_flushable(transactional_db: Any) -> Iterator[None]:
-    """Let a transactional (browser) test that writes audit events be flushed on SQLite:
-    the append-only triggers refuse the row-by-row DELETE of SQLite's flush."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    trigger = importlib.import_module("pcrm.audit.migrations.0003_append_only_trigger")
-    with connection.schema_editor() as editor:
-        trigger.backwards(None, editor)
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent")
-    with connection.schema_editor() as editor:
-        trigger.forwards(None, editor)

@@ -12,7 +12,6 @@ from tests.browser import login
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("audit_flushable"),
 ]
 
 

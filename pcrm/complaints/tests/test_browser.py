@@ -13,7 +13,6 @@ from tests.browser import login
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("audit_flushable")
 def test_lobby_manager_walks_the_nine_steps(live_server: Any, page: Any, personas: Any) -> None:
     login(page, live_server.url, "L1")
     page.click("nav >> text=投诉处理")

@@ -20,7 +20,7 @@ def _signed_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("audit_flushable", "project_static")
+@pytest.mark.usefixtures("project_static")
 def test_branch_head_previews_then_commits_an_upload(live_server, phone_page, personas) -> None:  # type: ignore[no-untyped-def]
     page = phone_page  # the page works 375 px wide
     _signed_in(page, live_server, personas.head)

@@ -21,7 +21,7 @@ SECONDS_LEFT = 6
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_teller_takes_a_timed_exam(live_server, page, audit_flushable, personas, bank) -> None:  # type: ignore[no-untyped-def]
+def test_teller_takes_a_timed_exam(live_server, page, personas, bank) -> None:  # type: ignore[no-untyped-def]
     paper = paper_create(
         actor=personas.head,
         name="限时测验",

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import itertools
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from pcrm.worklist.models import WorkItem
@@ -49,23 +47,3 @@ def put_item(
 @pytest.fixture
 def make_item(personas: Any) -> Callable[..., WorkItem]:
     return put_item
-
-
-@pytest.fixture
-def audit_flushable(transactional_db: Any) -> Any:
-    """Let a transactional (browser) test that writes audit events be flushed on SQLite.
-
-    The append-only triggers refuse the row-by-row DELETE that SQLite's flush runs
-    (PostgreSQL truncates, which row triggers do not see); lift them just for the
-    clean-up, with the audit app's own migration code, and put them back.
-    """
-    yield
-    if connection.vendor != "sqlite":
-        return
-    trigger = importlib.import_module("pcrm.audit.migrations.0003_append_only_trigger")
-    with connection.schema_editor() as editor:
-        trigger.backwards(None, editor)
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent")
-    with connection.schema_editor() as editor:
-        trigger.forwards(None, editor)

@@ -16,7 +16,6 @@ from tests.factories import BranchFactory, CustomerFactory, StaffFactory
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("audit_flushable"),
 ]
 
 
