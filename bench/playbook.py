@@ -37,6 +37,8 @@ def _url() -> str:
 
 def _setup() -> None:
     os.environ["PCRM_DATABASE_URL"] = _url()
+    # The benchmark drops and recreates its database; pooled connections would outlive it.
+    os.environ["PCRM_DB_POOL"] = "0"
     os.environ.setdefault("PCRM_DATA_DIR", str(Path(tempfile.gettempdir()) / "pcrm-bench-playbook"))
     os.environ.setdefault("PCRM_DEBUG", "0")
     Path(os.environ["PCRM_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
