@@ -8,8 +8,10 @@ from pathlib import Path
 
 
 def test_production_settings_pass_deploy_check(tmp_path: Path) -> None:
+    # Browser tests in the same worker set DJANGO_ALLOW_ASYNC_UNSAFE; a deployment never does.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "PCRM_ENV": "production",
         "PCRM_SECRET_KEY": base64.b64encode(os.urandom(48)).decode(),
         "PCRM_FIELD_KEYS": "p1:" + base64.b64encode(os.urandom(32)).decode(),
