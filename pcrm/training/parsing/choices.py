@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from pcrm.training.parsing.normalize import mojibake_spans
 from pcrm.training.parsing.records import LETTERS, ParsedQuestion, ParseResult, QType
-from pcrm.training.parsing.splitter import Context, Split, split_region
+from pcrm.training.parsing.splitter import Context, Split, split_region, unsure_boundary
 
 HIDDEN = "\u2063"  # stands in for a removed mojibake run while the section is parsed
 MARKER = re.compile(r"^\s*([A-H])\s*[-.．、:：■)）]\s*")
@@ -62,6 +62,9 @@ def parse_choices(body: str, section: str, qtype: QType | None, ctx: Context) ->
             prefix_start = anchor.end + len(region)
             continue
         prefix_start = anchor.end + _offset_in(region, clean_region) + split.stem_start
+        if following is None and split.stem_start < len(clean_region):
+            tail = clean_region[split.stem_start :]
+            result.add("cut_off_tail", tail, "末尾的残句没有答案括号，已略过")
         if following is not None:
             hints = _twin_hint(ctx, clean_region[split.stem_start :], body, following)
         _emit(result, section, qtype, anchor, stem, split, clean_region, excerpt, region)
@@ -172,7 +175,7 @@ def _emit(
     kind: QType = "multiple" if len(anchor.letters) > 1 else "single"
     question = ParsedQuestion(0, section, kind, stem, options, anchor.letters)
     question.source_excerpt = excerpt.strip()[:600]
-    question.options_source = region[: split.stem_start]
+    question.options_source = region[: split.end]
     question.boundaries = list(split.boundaries)
     question.confidence = split.confidence
     if qtype == "single" and kind == "multiple":
@@ -189,6 +192,12 @@ def _emit(
     if ")" in stem.split(BLANK_MARK)[0] and "(" not in stem.split(BLANK_MARK)[0]:
         question.confidence = min(question.confidence, 0.4)
         result.add("broken_stem", excerpt, "题干前有残缺的括号，可能混入了别的题目")
+    if split.end < split.stem_start:
+        question.confidence = min(question.confidence, ORPHAN_CONFIDENCE)
+        orphan = region[split.end : split.stem_start]
+        result.add("orphan_statement", orphan, "选项与下一题之间夹着一段没有答案的题目，已略过")
+    if unsure_boundary(options):
+        question.confidence = min(question.confidence, UNSURE_CONFIDENCE)
     if _suspicious(options) or STRAY_LATIN.search(question.options_source):
         question.confidence = min(question.confidence, 0.45)
     if question.confidence < LOW:
@@ -197,6 +206,8 @@ def _emit(
 
 
 BLANK_MARK = "（ ）"
+ORPHAN_CONFIDENCE = 0.5
+UNSURE_CONFIDENCE = 0.55
 NOISE = "^~`|\\"
 STRAY_LATIN = re.compile(r"[\u4e00-\u9fff][A-Za-z][\u4e00-\u9fff]")  # ``f机银行``: a lost character
 
