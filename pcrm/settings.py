@@ -302,6 +302,8 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("PCRM_FROM_EMAIL", "pcrm@localhost")
 SMS_BACKEND = env_str("PCRM_SMS_BACKEND", "pcrm.notify.backends.outbox.OutboxBackend")
+# Base of the links sent to customers (satisfaction surveys: <PUBLIC_URL>/s/<token>/).
+PUBLIC_URL = env_str("PCRM_PUBLIC_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,

@@ -18,5 +18,6 @@ urlpatterns = [
     path("training/", include("pcrm.training.urls")),
     path("playbook/", include("pcrm.playbook.urls")),
     path("reports/", include("pcrm.reports.urls")),
+    path("s/", include("pcrm.campaigns.public_urls")),  # survey links: public, no login
     path("", include("pcrm.workbench.urls")),
 ]

@@ -6,8 +6,10 @@ Token-authenticated as a queue device bound to one branch; see issue 5.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.conf import settings
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -64,6 +66,11 @@ class SwipeView(APIView):
     authentication_classes = [ApiTokenAuthentication]
     permission_classes = [IsQueueDevice]
 
+    def perform_authentication(self, request: Request) -> None:
+        start = time.perf_counter()
+        super().perform_authentication(request)
+        self._auth_ms = (time.perf_counter() - start) * 1000
+
     @extend_schema(
         request=SwipeIn,
         responses={
@@ -83,6 +90,7 @@ class SwipeView(APIView):
         incoming = SwipeIn(data=body)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
+        timings: dict[str, float] = {"auth": getattr(self, "_auth_ms", 0.0)}
         swipe = swipe_record(
             token=token,
             branch=token.branch,  # type: ignore[arg-type]
@@ -90,8 +98,9 @@ class SwipeView(APIView):
             swiped_at=data["swiped_at"],
             card_no=data.get("card_no", ""),
             id_no=data.get("id_no", ""),
+            timings=timings,
         )
-        return Response(
+        response = Response(
             {
                 "swipe_id": swipe.pk,
                 "customer_no": swipe.customer.customer_no if swipe.customer else None,
@@ -101,6 +110,14 @@ class SwipeView(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+        # Where the time went (ms), for bench/walkin.py and the browser's dev tools;
+        # in debug mode also when the alert was committed (this host's monotonic clock).
+        committed_at = timings.pop("committed_at", None)
+        parts = [f"{name};dur={ms:.3f}" for name, ms in timings.items()]
+        if settings.DEBUG and committed_at is not None:
+            parts.append(f'committed;desc="{committed_at:.6f}"')
+        response["Server-Timing"] = ", ".join(parts)
+        return response
 
 
 urlpatterns = [

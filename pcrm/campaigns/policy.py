@@ -43,3 +43,24 @@ def broadcast_channel(preference: str, *, has_email: bool) -> str:
         if channel != "email" or has_email:
             return channel
     return allowed[-1]
+
+
+def survey_policy() -> dict[str, Any]:
+    """The [survey] table: expiry, low-score threshold, window, channels, sampling."""
+    table: dict[str, Any] = policy()["survey"]
+    return table
+
+
+def survey_window_days(preference: str) -> int:
+    table: dict[str, int] = survey_policy()["window_days"]
+    return int(table.get(preference or "", table[""]))
+
+
+def survey_channel(preference: str, *, has_phone: bool, has_email: bool) -> str:
+    """The first channel allowed by the preference that reaches the customer, or ""."""
+    table: dict[str, list[str]] = survey_policy()["channel"]
+    reachable = {"sms": has_phone, "email": has_email}
+    for channel in table.get(preference or "", table[""]):
+        if reachable.get(channel):
+            return channel
+    return ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pcrm.campaigns import views
+from pcrm.campaigns import survey_views, views
 
 app_name = "campaigns"
 
@@ -10,4 +10,11 @@ urlpatterns = [
     path("broadcasts/", views.broadcast_list, name="broadcasts"),
     path("surveys/", views.survey_list, name="surveys"),
     path("surveys/<int:pk>/", views.survey_page, name="survey"),
+    path("satisfaction/", survey_views.satisfaction_results, name="satisfaction"),
+    path(
+        "satisfaction/answers/<int:pk>/",
+        survey_views.satisfaction_answer,
+        name="satisfaction_answer",
+    ),
+    path("satisfaction/setup/", survey_views.satisfaction_setup, name="satisfaction_setup"),
 ]

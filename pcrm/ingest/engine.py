@@ -4,11 +4,18 @@ write the rest set-based with its fingerprints in one transaction per chunk.
 A crash between chunks leaves whole chunks written together with their
 fingerprints, so running the same file again finishes the job and ends in the
 state one clean run would have produced.
+
+Each chunk goes through two steps: staged (parsed, checked, the unchanged lines
+skipped, the sealing started in worker processes) and committed (written in its
+transaction). Chunk N+1 is staged before chunk N is committed, so the CPU-bound
+work of one chunk overlaps the database write of the other; a chunk is still
+written whole or not at all.
 """
 
 from __future__ import annotations
 
 import csv
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -41,6 +48,7 @@ WRITERS: dict[str, type[Writer]] = {
     "interactions": InteractionWriter,
 }
 REPORT_HEADER = ["行号", "列", "值（已脱敏）", "原因"]
+_GC_THRESHOLD = 200_000
 
 
 @dataclass
@@ -119,6 +127,18 @@ def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[tuple[int, li
 
 
 @dataclass
+class _Staged:
+    """A chunk parsed and checked, its writer's early work started, not yet written."""
+
+    lines: int
+    quick: bool
+    parsed: list[ParsedRow]
+    errors: list[RowError]
+    stored: dict[str, tuple[str, str]]
+    begun: Any
+
+
+@dataclass
 class Importer:
     """One run of one file. ``scope`` None means every branch (system imports)."""
 
@@ -140,26 +160,50 @@ class Importer:
         writer = WRITERS[self.kind](frozenset(c.name for _, c in positions), context)
         parser = ChunkParser(spec, positions)
         outcome = Outcome(Counts(), None, ignored_columns=ignored)
+        # One chunk is staged (parsed, checked, its sealing started in the pool) while the
+        # previous one is committed: the CPU-bound sealing overlaps the database write.
+        pending: _Staged | None = None
+        chunks = _chunks(opened.rows, self.policy.chunk_rows)
+        # A chunk allocates millions of short-lived objects that reference counting frees;
+        # the cyclic collector would scan them (and every live object) again and again.
+        thresholds = gc.get_threshold()
+        gc.set_threshold(max(thresholds[0], _GC_THRESHOLD), *thresholds[1:])
         try:
-            for chunk in _chunks(opened.rows, self.policy.chunk_rows):
-                self._chunk(spec, parser, writer, chunk, outcome)
-                if self.progress:
-                    self.progress(len(chunk))
+            while True:
+                try:
+                    chunk = next(chunks, None)
+                    staged = None if chunk is None else self._stage(parser, writer, chunk, outcome)
+                except Exception:
+                    # What was read before the failure is committed, as one chunk at a time would.
+                    if pending is not None:
+                        self._commit(spec, writer, pending, outcome)
+                    raise
+                if pending is not None:
+                    self._commit(spec, writer, pending, outcome)
+                if staged is None:
+                    break
+                pending = staged
         finally:
+            gc.set_threshold(*thresholds)
             sealer.close()
             outcome.error_report = self.report.close()
         return outcome
 
-    def _chunk(
+    def _stage(
         self,
-        spec: FileSpec,
         parser: ChunkParser,
         writer: Writer,
         chunk: list[tuple[int, list[str]]],
         outcome: Outcome,
-    ) -> None:
+    ) -> _Staged:
+        """Everything about a chunk that needs no transaction: parse, skip, start the sealing."""
         counts = outcome.counts
-        filled = [(line, cells) for line, cells in chunk if any(cells) and "".join(cells).strip()]
+        # A line is filled when any cell holds more than spaces (the first one usually does).
+        filled = [
+            (line, cells)
+            for line, cells in chunk
+            if (cells and cells[0].strip()) or "".join(cells).strip()
+        ]
         counts.rows += len(filled)
         stored: dict[str, tuple[str, str]] = {}
         # A scoped actor's rows are always checked in full (scope, references); a preview
@@ -167,15 +211,15 @@ class Importer:
         quick = self.scope is None and not self.keep_preview
         if quick:
             # Lines written exactly as last time are unchanged without being parsed.
-            keyed = [(parser.quick_key(cells), line, cells) for line, cells in filled]
-            stored = bulk.fingerprints(self.kind, [k for k, _, _ in keyed if k])
+            keys = parser.quick_keys([cells for _, cells in filled])
+            stored = bulk.fingerprints(self.kind, [k for k in keys if k])
             rest = []
-            for key, line, cells in keyed:
-                known = stored.get(key) if key else None
-                if known and known[1] == parser.raw_digest(cells):
-                    counts.unchanged += 1
-                else:
+            raw_digest, get = parser.raw_digest, stored.get
+            for key, (line, cells) in zip(keys, filled, strict=True):
+                known = get(key) if key else None
+                if known is None or known[1] != raw_digest(cells):
                     rest.append((line, cells))
+            counts.unchanged += len(filled) - len(rest)
             filled = rest
         parsed, errors = self._parse(parser, filled)
         if quick:
@@ -185,10 +229,16 @@ class Importer:
         else:
             stored = bulk.fingerprints(self.kind, [r.key for r in parsed])
             changed = parsed
+        return _Staged(len(chunk), quick, parsed, errors, stored, writer.begin(changed))
+
+    def _commit(self, spec: FileSpec, writer: Writer, staged: _Staged, outcome: Outcome) -> None:
+        """Write a staged chunk with its fingerprints in one transaction; count and report."""
+        counts = outcome.counts
+        errors, stored = staged.errors, staged.stored
         with transaction.atomic():
-            tuples, kept, refused = writer.prepare(changed)
+            tuples, kept, refused = writer.finish(staged.begun)
             errors += refused
-            if not quick:
+            if not staged.quick:
                 same = {r.key for r in kept if stored.get(r.key, ("", ""))[0] == r.digest}
                 counts.unchanged += len(same)
                 pairs = [(t, r) for t, r in zip(tuples, kept, strict=True) if r.key not in same]
@@ -207,13 +257,15 @@ class Importer:
         if self.keep_preview and len(outcome.preview_rows) < self.policy.preview_rows:
             room = self.policy.preview_rows - len(outcome.preview_rows)
             bad = {e.line for e in errors}
-            good = [row for row in parsed if row.line not in bad][:room]
+            good = [row for row in staged.parsed if row.line not in bad][:room]
             outcome.preview_rows += [_preview(spec, row) for row in good]
         self.report.add(errors)
         if len(outcome.preview_errors) < self.policy.preview_errors:
             outcome.preview_errors += errors[
                 : self.policy.preview_errors - len(outcome.preview_errors)
             ]
+        if self.progress:
+            self.progress(staged.lines)
 
     def _parse(
         self, parser: ChunkParser, filled: list[tuple[int, list[str]]]

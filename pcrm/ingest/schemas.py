@@ -284,6 +284,7 @@ def _stringify(value: Any) -> str:
 
 
 _FAILED = object()
+_PLAIN_CODE_MAX = 64  # the longest code v.code accepts
 _CACHE_LIMIT = 20_000
 _CACHE_TRIAL = 1_000
 
@@ -299,33 +300,57 @@ class ColumnParser:
         self.column = column
         self.cache: dict[str, Any] = {}
         self.caching = True
+        # Codes and keys are mostly plain ASCII letters and digits, which parse to themselves.
+        self.plain_code = column.parse in (_code_required, v.code)
 
     def parse(self, raws: Sequence[str]) -> tuple[list[Any], dict[int, str]]:
-        cache, parse, required = self.cache, self.column.parse, self.column.required
-        values: list[Any] = []
-        problems: dict[int, str] = {}
-        for index, raw in enumerate(raws):
-            value = cache.get(raw, _FAILED) if self.caching else _FAILED
-            if value is _FAILED:
-                try:
-                    value = parse(raw)
-                except v.BadValue as exc:
-                    value = exc
-                except (ValueError, TypeError, ArithmeticError):
-                    value = v.BadValue("无法识别的取值")
-                if self.caching:
-                    cache[raw] = value
-            if isinstance(value, v.BadValue):
-                problems[index] = str(value)
-            elif required and (value is None or value == ""):
-                problems[index] = "不能为空"
-            values.append(value)
+        """The column's values (a :class:`v.BadValue` where a cell is bad) and its problems.
+
+        Works a column at a time in comprehensions: the common cells (plain codes,
+        repeated values) cost a dictionary lookup, the rest one parser call each.
+        """
+        cache, caching = self.cache, self.caching
+        values: list[Any]
+        if self.plain_code:
+            limit = _PLAIN_CODE_MAX
+            values = [
+                raw if len(raw) <= limit and raw.isalnum() and raw.isascii() else _FAILED
+                for raw in raws
+            ]
+        elif caching:
+            get = cache.get
+            values = [get(raw, _FAILED) for raw in raws]
+        else:
+            parse = self.column.parse
+            try:
+                values = [parse(raw) for raw in raws]
+            except (ValueError, TypeError, ArithmeticError):
+                values = [_FAILED] * len(raws)
+        if _FAILED in values:
+            one = self._one
+            for index, value in enumerate(values):
+                if value is _FAILED:
+                    raw = raws[index]
+                    values[index] = value = one(raw)
+                    if caching:
+                        cache[raw] = value
+        problems = {i: str(x) for i, x in enumerate(values) if type(x) is v.BadValue}
+        if self.column.required:
+            problems.update((i, "不能为空") for i, x in enumerate(values) if x is None or x == "")
         if self.caching and len(cache) > _CACHE_TRIAL:
             # A column of mostly distinct values (names, ID numbers) gains nothing from a cache.
             self.caching = len(cache) * 4 < len(raws) and len(cache) < _CACHE_LIMIT
             if not self.caching:
                 cache.clear()
         return values, problems
+
+    def _one(self, raw: str) -> Any:
+        try:
+            return self.column.parse(raw)
+        except v.BadValue as exc:
+            return exc
+        except (ValueError, TypeError, ArithmeticError):
+            return v.BadValue("无法识别的取值")
 
 
 class ChunkParser:
@@ -346,12 +371,39 @@ class ChunkParser:
         joined = self.salt + "\x1f".join(cells)
         return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
 
+    def quick_keys(self, rows: Sequence[Sequence[str]]) -> list[str | None]:
+        """:meth:`quick_key` of each row; a single plain-code key costs no parser call."""
+        if len(self.key_positions) != 1:
+            return [self.quick_key(cells) for cells in rows]
+        index, column = self.key_positions[0]
+        if column.parse not in (_code_required, v.code):
+            return [self.quick_key(cells) for cells in rows]
+        limit, slow = _PLAIN_CODE_MAX, self.quick_key
+        return [
+            raw
+            if len(cells) > index
+            and len(raw := cells[index]) <= limit
+            and raw.isalnum()
+            and raw.isascii()
+            else slow(cells)
+            for cells in rows
+        ]
+
     def quick_key(self, cells: Sequence[str]) -> str | None:
         """The row's key from its key cells alone, or None when they do not parse."""
         parts = []
         for index, column in self.key_positions:
+            raw = cells[index] if index < len(cells) else ""
+            if (
+                len(raw) <= _PLAIN_CODE_MAX
+                and raw.isalnum()
+                and raw.isascii()
+                and column.parse in (_code_required, v.code)
+            ):
+                parts.append(raw)
+                continue
             try:
-                value = column.parse(cells[index] if index < len(cells) else "")
+                value = column.parse(raw)
             except (ValueError, TypeError, ArithmeticError):
                 return None
             if value in (None, ""):
@@ -377,7 +429,9 @@ class ChunkParser:
                 )
         rows_out: list[ParsedRow] = []
         errors: list[RowError] = []
-        names, check, key_at = self.names, self.spec.check, self.key_at
+        names, check, key_at, salt = self.names, self.spec.check, self.key_at, self.salt
+        width, blake2b, raw_digest = len(names), hashlib.blake2b, self.raw_digest
+        single_key = key_at[0] if len(key_at) == 1 else None
         for at, cells in enumerate(zip(*parsed_columns, strict=True)):
             if at in bad:
                 errors += bad[at]
@@ -391,12 +445,14 @@ class ChunkParser:
                         for n, r in found
                     ]
                     continue
-                cells = tuple(row[n] for n in names)
-            key = "|".join(_stringify(cells[i]) for i in key_at)
-            digest = hashlib.blake2b((self.salt + repr(cells)).encode(), digest_size=16)
-            parsed = ParsedRow(lines[at], key, row, digest.hexdigest())
-            parsed.raw_digest = self.raw_digest(rows[at])
-            rows_out.append(parsed)
+                # The check may correct values in place (never adds a column): same order.
+                cells = tuple(row.values()) if len(row) == width else tuple(row[n] for n in names)
+            if single_key is not None and type(cells[single_key]) is str:
+                key = cells[single_key]
+            else:
+                key = "|".join(_stringify(cells[i]) for i in key_at)
+            digest = blake2b((salt + repr(cells)).encode(), digest_size=16).hexdigest()
+            rows_out.append(ParsedRow(lines[at], key, row, digest, raw_digest=raw_digest(rows[at])))
         return rows_out, errors
 
 

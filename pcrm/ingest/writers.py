@@ -75,6 +75,20 @@ class Writer:
     def prepare(self, rows: Sequence[ParsedRow]) -> Prepared:
         raise NotImplementedError
 
+    def begin(self, rows: Sequence[ParsedRow]) -> Any:
+        """Work on a chunk that may run before the previous chunk is committed.
+
+        The default does nothing ahead: :meth:`finish` prepares the rows in the
+        chunk's own transaction. A writer whose preparation reads no state that
+        an earlier chunk of the same file writes may start it here (sealing in
+        worker processes while the previous chunk is written).
+        """
+        return rows
+
+    def finish(self, begun: Any) -> Prepared:
+        """The chunk's (tuples, kept rows, row errors); runs in the chunk's transaction."""
+        return self.prepare(begun)
+
     def write(self, tuples: list[tuple[Any, ...]]) -> tuple[int, int]:
         """Upsert the prepared tuples; (inserted, updated)."""
         return bulk.upsert(self.plan, tuples)

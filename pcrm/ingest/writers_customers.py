@@ -12,6 +12,7 @@ from pcrm.customers.services import customer_aum_refresh
 from pcrm.ingest import bulk
 from pcrm.ingest.bulk import UpsertPlan
 from pcrm.ingest.schemas import ParsedRow, RowError
+from pcrm.ingest.sealing import DERIVED
 from pcrm.ingest.writers import (
     OUT_OF_SCOPE,
     Prepared,
@@ -75,29 +76,50 @@ class CustomerWriter(Writer):
         )
 
     def prepare(self, rows: Sequence[ParsedRow]) -> Prepared:
+        return self.finish(self.begin(rows))
+
+    def begin(self, rows: Sequence[ParsedRow]) -> Any:
+        """References and scope checked, the sealing started (in the pool for large chunks).
+
+        Reads only branches, staff and (for a scoped actor) existing customers'
+        branches, none of which an earlier chunk of a customers file changes
+        in a way that matters here, so it may run ahead of the previous commit.
+        """
         kept, errors = self._resolve(rows)
-        identities = self.context.sealer.identities(
+        pending = self.context.sealer.identities_later(
             [(r.values["name"], *(r.values.get(c) or "" for c in _PROTECTED)) for r in kept]
         )
+        return kept, errors, pending
+
+    def finish(self, begun: Any) -> Prepared:
+        kept, errors, pending = begun
+        identities = pending()
         now = timezone.now()
         absent_plain = [v for c, v in _PLAIN.items() if c not in self.present]
         absent_protected: list[Any] = []
         for column in _PROTECTED:
             if column not in self.present:
                 absent_protected += [""] * (1 + len(_DERIVED[column]))
-        positions = [_PROTECTED.index(c) for c in self.protected]
+        positions = [
+            (_PROTECTED.index(c), [DERIVED.index(d) for d in _DERIVED[c]]) for c in self.protected
+        ]
+        plain = [(c, _PLAIN[c]) for c in self.plain]
+        with_manager = "manager_code" in self.present
+        tail = (now, 0, now, *absent_plain, *absent_protected)
         tuples = []
         for row, (derived, sealed) in zip(kept, identities, strict=True):
             values = row.values
-            out: list[Any] = [values["customer_no"], values["name"]]
-            out += [derived["name_pinyin"], derived["name_initials"], row.extra["branch_id"]]
-            out += [_or(values.get(c), _PLAIN[c]) for c in self.plain]
-            if "manager_code" in self.present:
+            out: list[Any] = [values["customer_no"], values["name"], derived[0], derived[1]]
+            out.append(row.extra["branch_id"])
+            for column, default in plain:
+                value = values.get(column)
+                out.append(default if value is None or value == "" else value)
+            if with_manager:
                 out.append(row.extra["manager_id"])
-            for column, at in zip(self.protected, positions, strict=True):
+            for at, derived_at in positions:
                 out.append(sealed[at])
-                out += [derived[d] for d in _DERIVED[column]]
-            out += [now, 0, now, *absent_plain, *absent_protected]
+                out += [derived[d] for d in derived_at]
+            out += tail
             tuples.append(tuple(out))
         return tuples, kept, errors
 

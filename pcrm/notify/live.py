@@ -1,11 +1,11 @@
 """In-app live events: per-process fan-out to open SSE streams.
 
 Publishing happens inside the writing service's transaction and is delivered only
-when it commits. On SQLite (one server process) the event goes straight to this
-process's subscriber queues. On PostgreSQL it is sent with ``pg_notify``; every
-uvicorn worker runs one listener connection (``LISTEN``) that feeds its own
-subscribers, so a stream opened on any worker receives events published by any
-other worker.
+when it commits. The event goes straight to this process's subscriber queues on
+commit. On PostgreSQL it is also sent with ``pg_notify``; every uvicorn worker runs
+one listener connection (``LISTEN``) that feeds its own subscribers, so a stream
+opened on any worker receives events published by any other worker (the publisher
+skips its own notifications, which it delivered already).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import secrets
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,7 +81,14 @@ class LiveHub:
         return len(targets)
 
     def dispatch(self, message: str) -> None:
-        """A NOTIFY payload: ``{"staff": id, "event": {...}}``."""
+        """A NOTIFY payload: ``<origin> {"staff": id, "event": {...}}``.
+
+        The publishing process delivered the event to its own streams already (on
+        commit, without the round trip through the server), so it skips its own.
+        """
+        origin, _sep, message = message.partition(" ") if message[:1] != "{" else ("", "", message)
+        if origin == _origin():
+            return
         try:
             staff_id = int(json.loads(message)["staff"])
         except (ValueError, KeyError, TypeError):
@@ -145,12 +154,28 @@ def _conninfo() -> dict[str, Any]:
 hub = LiveHub()
 
 
+_origins: dict[int, str] = {}
+
+
+def _origin() -> str:
+    """This process among all that publish or listen, on any host: its pid and a
+    random tag, made afresh in a forked worker (whose pid differs from its parent's)."""
+    pid = os.getpid()
+    origin = _origins.get(pid)
+    if origin is None:
+        origin = _origins[pid] = f"{pid}:{secrets.token_hex(8)}"
+    return origin
+
+
 def live_publish(*, staff_id: int, event: dict[str, Any]) -> None:
-    """Publish an event to a member of staff's open streams when the transaction commits."""
+    """Publish an event to a member of staff's open streams when the transaction commits.
+
+    This process's own streams get it straight from the commit (in-process fan-out);
+    on PostgreSQL every other worker gets it through ``NOTIFY``, which is
+    transactional too, so nothing is shown for a rolled-back action.
+    """
     payload = json.dumps({"staff": staff_id, "event": event}, ensure_ascii=False)
     if connection.vendor == "postgresql":
-        # NOTIFY is transactional: listeners (in every worker) get it on commit.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
-    else:
-        transaction.on_commit(lambda: hub.deliver(staff_id, payload))
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, f"{_origin()} {payload}"])
+    transaction.on_commit(lambda: hub.deliver(staff_id, payload))

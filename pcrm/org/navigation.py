@@ -36,5 +36,8 @@ ENTRIES: dict[str, NavEntry] = {
         NavEntry("opportunities", _("商机"), "value:pipeline"),
         NavEntry("value_plans", _("价值提升"), "value:plans"),
         NavEntry("events", _("客户活动"), "campaigns:events"),
+        NavEntry("satisfaction", _("满意度"), "campaigns:satisfaction"),
+        NavEntry("satisfaction_setup", _("满意度问卷"), "campaigns:satisfaction_setup"),
+        NavEntry("reports", _("经营看板"), "reports:home"),
     ]
 }

@@ -19,6 +19,15 @@ class Tier(models.TextChoices):
     DIAMOND = "diamond", _("钻石")
 
 
+class PotentialSignal(models.TextChoices):
+    """The explainable signals behind an estimated growth potential (segments.sql)."""
+
+    AUM_TREND = "aum_trend", _("近90天资产上升")
+    LARGE_INFLOW = "large_inflow", _("有大额资金流入")
+    PRODUCT_BREADTH = "product_breadth", _("持有多类产品")
+    AGE_BAND = "age_band", _("处于高潜力年龄段")
+
+
 class RunStatus(models.TextChoices):
     RUNNING = "running", _("运行中")
     SUCCEEDED = "succeeded", _("已完成")

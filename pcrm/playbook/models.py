@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pcrm.lib.money import MoneyField
-from pcrm.playbook.choices import Engine, Quadrant, RunStatus, Tier
+from pcrm.playbook.choices import Engine, PotentialSignal, Quadrant, RunStatus, Tier
 
 
 class CustomerSegment(models.Model):
@@ -41,6 +41,13 @@ class CustomerSegment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.quadrant} {self.tier}"
+
+    def potential_signal_labels(self) -> list[str]:
+        """The signals behind an estimated potential, in words (unknown codes as they are)."""
+        labels = dict(PotentialSignal.choices)
+        return [
+            str(labels.get(code, code)) for code in self.explanation.get("potential_signals", [])
+        ]
 
 
 class Policy(models.Model):
@@ -118,3 +125,45 @@ class WorkingDayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'班' if self.is_working_day else '休'}"
+
+
+class DailySnapshot(models.Model):
+    """One figure of one day for a branch (or the bank when ``branch`` is empty) and
+    optionally one member of staff, written by the nightly run (issue 10); the
+    dashboards read only these rows. Re-taking a day replaces all its rows in one
+    transaction (bank-level rows have NULLs, which a unique constraint cannot catch)."""
+
+    as_of = models.DateField(_("日期"))
+    branch = models.ForeignKey(
+        "org.Branch",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("网点"),
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("员工"),
+    )
+    metric = models.CharField(_("指标"), max_length=40)
+    dimension = models.CharField(_("维度"), max_length=40, blank=True, default="")
+    value = models.FloatField(_("数值"))
+
+    class Meta:
+        verbose_name = _("每日快照")
+        verbose_name_plural = _("每日快照")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of", "branch", "staff", "metric", "dimension"],
+                name="playbook_snapshot_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["branch", "metric", "as_of"])]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.branch_id} {self.staff_id} {self.metric}:{self.dimension}"

@@ -127,8 +127,9 @@ def _execute(
     started = time.perf_counter()
     with transaction.atomic():
         counts = write.write_results(
-            run=run, as_of=run.as_of, policy_version=version, segments=segments, items=items
-        )
+            run=run, as_of=run.as_of, policy_version=version, segments=segments, items=items,
+            previous=tables["prev_segments"],
+        )  # fmt: skip
         run.write_seconds = time.perf_counter() - started
         run.counts = {kind: counts.get(kind, 0) for kind in item_kinds()}
         run.segments = segments.num_rows

@@ -13,10 +13,18 @@ from django.tasks import task
 from django.utils import timezone
 
 from pcrm.playbook.services import playbook_run, run_summary
+from pcrm.playbook.snapshots import snapshot_take
+from pcrm.playbook.surveys import surveys_send_due
 
 
 @task()
 def playbook_nightly(as_of: str | None = None, engine: str = "duckdb") -> dict[str, Any]:
-    """Run the playbook for ``as_of`` (default: today, Asia/Shanghai)."""
+    """Run the playbook for ``as_of`` (default: today, Asia/Shanghai), then take the
+    dashboards' snapshot of that day."""
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    return run_summary(playbook_run(actor=None, as_of=day, engine=engine))
+    summary = run_summary(playbook_run(actor=None, as_of=day, engine=engine))
+    # The dashboards read the day's snapshot, taken after the segments are fresh.
+    summary["snapshot"] = snapshot_take(actor=None, as_of=day)
+    # Satisfaction surveys due that day, sampled on the segments just computed.
+    summary["surveys"] = surveys_send_due(as_of=day)
+    return summary

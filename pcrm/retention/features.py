@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ FEATURES = [
     "declined",
     "complaint",
     "accounts_closed",
+    "tier_downgrade_pending",
     "log_aum",
 ]
 
@@ -45,6 +47,49 @@ def _interval_case() -> str:
     return f"CASE {whens} ELSE {int(rows[-1]['interval_days'])} END"
 
 
+def _tiers() -> list[dict[str, Any]]:
+    """The policy's tiers, lowest floor first (rank 1 = the first tier; 0 = no tier)."""
+    return sorted(section("signals")["tiers"], key=lambda r: float(r["floor"]))
+
+
+def _rank_case(column: str) -> str:
+    whens = " ".join(
+        f"WHEN {column} >= {float(r['floor'])} THEN {k}"
+        for k, r in reversed(list(enumerate(_tiers(), start=1)))
+    )
+    return f"CASE {whens} ELSE 0 END"
+
+
+def _next_floor_case(column: str) -> str:
+    """The floor of the tier above the one ``column`` reaches (NULL at the top tier)."""
+    floors = [float(r["floor"]) for r in _tiers()]
+    whens = " ".join(
+        f"WHEN {column} >= {lower} THEN {upper}"
+        for lower, upper in reversed(list(pairwise(floors)))
+    )
+    return f"CASE WHEN {column} >= {floors[-1]} THEN NULL {whens} ELSE {floors[0]} END"
+
+
+def _tier_lasts() -> str:
+    """``last_k``: the last day AUM was at tier k's floor, at the end of a flow day (post)
+    or of the day before it (pre); NULL when it never was within the grace."""
+    return ", ".join(
+        f"max(CASE WHEN a.aum_t - l.later >= {float(r['floor'])} THEN l.day"
+        f" WHEN a.aum_t - l.later - l.net >= {float(r['floor'])} THEN l.day - 1 END) AS last_{k}"
+        for k, r in enumerate(_tiers(), start=1)
+    )
+
+
+def _held_case() -> str:
+    whens = " ".join(f"WHEN x.last_{k} IS NOT NULL THEN {k}" for k in range(len(_tiers()), 0, -1))
+    return f"CASE {whens} ELSE 0 END"
+
+
+def _last_of_reached() -> str:
+    whens = " ".join(f"WHEN {k} THEN last_{k}" for k in range(1, len(_tiers()) + 1))
+    return f"CASE reached {whens} END"
+
+
 def _sql() -> str:
     s = section("signals")
     other = (
@@ -60,7 +105,9 @@ WITH flows AS (
   SELECT c.id, c.branch_id, c.manager_id,
     c.aum - coalesce(sum(f.amount) FILTER (WHERE f.day > $t), 0) AS aum_t,
     c.aum - coalesce(sum(f.amount) FILTER (WHERE f.day > $t - $aw), 0) AS aum_then,
-    c.aum - coalesce(sum(f.amount) FILTER (WHERE f.day > $t + $h), 0) AS aum_after
+    c.aum - coalesce(sum(f.amount) FILTER (WHERE f.day > $t + $h), 0) AS aum_after,
+    coalesce(sum(-f.amount) FILTER (
+      WHERE f.amount < 0 AND f.day > $t - $tdw AND f.day <= $t), 0) AS tier_out
   FROM customers c LEFT JOIN flows f ON f.customer_id = c.id
   GROUP BY c.id, c.branch_id, c.manager_id, c.aum
 ), out AS (
@@ -90,6 +137,26 @@ WITH flows AS (
     SELECT customer_id FROM complaints
     WHERE received <= $t AND (received > $t - $cw OR closed IS NULL OR closed > $t)
   ) GROUP BY 1
+), tday AS (  -- net asset flow per day within the downgrade grace before t
+  SELECT customer_id, day, sum(amount) AS net FROM flows
+  WHERE day > $t - $tdw AND day <= $t AND customer_id IN (
+    -- only customers whose AUM may have been at a higher floor: aum_t + outflows bound it
+    SELECT id FROM aum WHERE aum_t + tier_out >= {_next_floor_case("aum_t")})
+  GROUP BY 1, 2
+), tlev AS (  -- flows after each such day: AUM at its end = aum_t − later, before it − net
+  SELECT customer_id, day, net, coalesce(sum(net) OVER (PARTITION BY customer_id
+    ORDER BY day DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS later
+  FROM tday
+), tlast AS (  -- per tier: the last day within the grace the AUM was at its floor
+  SELECT l.customer_id, {_tier_lasts()}
+  FROM tlev l JOIN aum a ON a.id = l.customer_id GROUP BY 1
+), theld AS (  -- fast up, slow down: the tier held is the highest one reached in the grace
+  SELECT a.id, {_rank_case("a.aum_t")} AS tier_now, {_held_case()} AS reached, x.*
+  FROM aum a LEFT JOIN tlast x ON x.customer_id = a.id
+), tier AS (
+  SELECT id, tier_now, greatest(tier_now, reached) AS tier_held,
+    CASE WHEN reached > tier_now THEN {_last_of_reached()} END AS last_day
+  FROM theld
 ), hold AS (
   SELECT customer_id, count(*) AS n_all,
     count(*) FILTER (WHERE cday <= $t) AS closed_by_t,
@@ -107,8 +174,11 @@ SELECT a.id, a.branch_id, a.manager_id, a.aum_t, a.aum_then, a.aum_after,
   coalesce(d.n, 0) AS declined, coalesce(q.n, 0) AS complaint,
   coalesce(k.closed_recent, 0) AS accounts_closed,
   coalesce(k.n_all, 0) AS n_accounts, coalesce(k.closed_by_t, 0) AS closed_by_t,
-  coalesce(k.all_close_in_horizon, false) AS all_close_in_horizon
+  coalesce(k.all_close_in_horizon, false) AS all_close_in_horizon,
+  tr.tier_now, tr.tier_held, coalesce($t - (tr.last_day + 1), 0) AS tier_days_below,
+  tr.last_day IS NOT NULL AS tier_pending
 FROM aum a LEFT JOIN out o ON o.customer_id = a.id LEFT JOIN mat m ON m.customer_id = a.id
+  LEFT JOIN tier tr ON tr.id = a.id
   LEFT JOIN reach r ON r.customer_id = a.id LEFT JOIN decl d ON d.customer_id = a.id
   LEFT JOIN comp q ON q.customer_id = a.id LEFT JOIN hold k ON k.customer_id = a.id
 ORDER BY a.id
@@ -132,6 +202,7 @@ def _params(t: dt.date, today: dt.date) -> dict[str, Any]:
         "cw": s["complaint_window_days"],
         "purposes": list(s["complaint_purposes"]),
         "clw": s["closed_window_days"],
+        "tdw": s["tier_downgrade_days"],
     }
     if s["other_bank_counterparty"]:
         params["re_counterparty"] = _regex(s["other_bank_counterparty"])
@@ -157,6 +228,7 @@ def derive(f: dict[str, np.ndarray]) -> None:
     f["transfer_out_share"] = np.clip(f["transfer_out_total"] / base, 0, 2)
     f["neglect_ratio"] = f["days_since_reached"] / np.maximum(f["interval_days"], 1)
     f["log_aum"] = np.log1p(np.maximum(f["aum_t"].astype(float), 0))
+    f["tier_downgrade_pending"] = np.asarray(f["tier_pending"], dtype=float)
 
 
 def _label(f: dict[str, np.ndarray]) -> None:

@@ -18,6 +18,7 @@ SIGNALS = [
     "declined",
     "complaint",
     "accounts_closed",
+    "tier_downgrade",
 ]
 # Which signal a model feature speaks for (for the reasons of a learned score).
 FEATURE_SIGNAL = {
@@ -29,6 +30,7 @@ FEATURE_SIGNAL = {
     "declined": "declined",
     "complaint": "complaint",
     "accounts_closed": "accounts_closed",
+    "tier_downgrade_pending": "tier_downgrade",
     "log_aum": "",
 }
 
@@ -42,7 +44,15 @@ def signal_labels() -> dict[str, str]:
         "declined": _("拒绝联系"),
         "complaint": _("近期投诉"),
         "accounts_closed": _("账户销户"),
+        "tier_downgrade": _("客户等级待下调"),
     }
+
+
+def tier_labels() -> list[str]:
+    """Tier names by rank (0 = below every tier), lowest floor first as in the policy."""
+    names = {"gold": _("金卡"), "platinum": _("白金"), "diamond": _("钻石")}
+    tiers = sorted(section("signals")["tiers"], key=lambda r: float(r["floor"]))
+    return [_("普通客户")] + [names.get(r["tier"], r["tier"]) for r in tiers]
 
 
 def fired(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -56,6 +66,8 @@ def fired(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "declined": f["declined"] >= s["declined_min"],
         "complaint": f["complaint"] >= 1,
         "accounts_closed": f["accounts_closed"] >= s["closed_min"],
+        # The grace of the policy is applied in the SQL (features.py): pending = within it.
+        "tier_downgrade": np.asarray(f["tier_pending"], dtype=bool),
     }
 
 
@@ -109,14 +121,32 @@ def fact(name: str, f: dict[str, np.ndarray], i: int) -> str:
             "d": s["complaint_window_days"],
             "n": int(f["complaint"][i]),
         }
+    if name == "tier_downgrade":
+        return _tier_fact(f, i)
     return _("近%(d)s天销户%(n)d个账户") % {
         "d": s["closed_window_days"],
         "n": int(f["accounts_closed"][i]),
     }
 
 
-def matrix(f: dict[str, np.ndarray]) -> np.ndarray:
-    return np.column_stack([np.asarray(f[name], dtype=float) for name in FEATURES])
+def _tier_fact(f: dict[str, np.ndarray], i: int) -> str:
+    s, names = section("signals"), tier_labels()
+    held, now = int(f["tier_held"][i]), int(f["tier_now"][i])
+    floor = sorted(float(r["floor"]) for r in s["tiers"])[held - 1]
+    below = int(f["tier_days_below"][i])
+    return _("资产%(a)s低于%(tier)s门槛%(f)s已%(d)d天，%(r)d天内未回升将降为%(to)s") % {
+        "a": _wan(float(f["aum_t"][i])),
+        "tier": names[held],
+        "f": _wan(floor),
+        "d": below,
+        "r": int(s["tier_downgrade_days"]) - below,
+        "to": names[now],
+    }
+
+
+def matrix(f: dict[str, np.ndarray], names: list[str] | None = None) -> np.ndarray:
+    """The model inputs in order: ``names`` (a stored model's features) or today's FEATURES."""
+    return np.column_stack([np.asarray(f[name], dtype=float) for name in names or FEATURES])
 
 
 def reasons_for(
@@ -124,12 +154,13 @@ def reasons_for(
     on: dict[str, np.ndarray],
     i: int,
     contributions: np.ndarray | None,
+    features: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Top signals of row ``i``: by model contribution when learned, else by rule weight."""
     labels, shown = signal_labels(), section("win_back")["reasons_shown"]
     ranked: dict[str, float] = {}
     if contributions is not None:
-        for j, feature in enumerate(FEATURES):
+        for j, feature in enumerate(features or FEATURES):
             name = FEATURE_SIGNAL[feature]
             if name and on[name][i] and contributions[j] > 0:
                 ranked[name] = ranked.get(name, 0.0) + float(contributions[j])

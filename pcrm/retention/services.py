@@ -66,13 +66,18 @@ def churn_model_due(today: dt.date | None = None) -> bool:
     return latest is None or timezone.localtime(latest.trained_at).date() + age <= today
 
 
+def model_features(model: ChurnModel | None) -> list[str]:
+    """The inputs a stored model was trained on (older models may have fewer)."""
+    return list(model.features) if model is not None and model.features else list(FEATURES)
+
+
 def score_frame(
     f: dict[str, np.ndarray], model: ChurnModel | None
 ) -> tuple[np.ndarray, np.ndarray | None, dict[str, np.ndarray]]:
     """(scores, contributions or None, fired signals) for a feature frame, vectorised."""
     on = fired(f)
     if model is not None and model.kind == "learned" and model.blob:
-        scores, contributions = predict(loads(model.blob), matrix(f))
+        scores, contributions = predict(loads(model.blob), matrix(f, model_features(model)))
         return scores, contributions, on
     return rules_score(on), None, on
 
@@ -98,7 +103,11 @@ def risk_scores_refresh(*, actor: Any, today: dt.date | None = None) -> int:
                 signals=signals,
                 # No fired signal, no reason to explain: skip the per-row work.
                 reasons=reasons_for(
-                    f, on, int(i), None if contributions is None else contributions[i]
+                    f,
+                    on,
+                    int(i),
+                    None if contributions is None else contributions[i],
+                    model_features(model),
                 )
                 if signals
                 else [],

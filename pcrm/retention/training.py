@@ -12,12 +12,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-import joblib  # type: ignore[import-untyped]
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
 from pcrm.retention.features import FEATURES, frame_at
 from pcrm.retention.policy import section
@@ -85,6 +80,13 @@ def fit(con: Any, today: dt.date) -> Fitted:
     out = Fitted("rules", min(dates), today, len(y), int(y.sum()))
     if len(y) < tr["min_rows"] or y.sum() < tr["min_positives"]:
         return out
+    # scikit-learn takes seconds to import: only the monthly training pays for it, not
+    # every web process that merely routes to a retention page.
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
     test = held_out(ids)
     pipeline = Pipeline(
         [("scale", StandardScaler()), ("model", LogisticRegression(max_iter=1000, C=1.0))]
@@ -99,12 +101,16 @@ def fit(con: Any, today: dt.date) -> Fitted:
 
 
 def dumps(pipeline: Any) -> bytes:
+    import joblib  # type: ignore[import-untyped]  # deferred with scikit-learn, see fit()
+
     buf = io.BytesIO()
     joblib.dump(pipeline, buf)
     return buf.getvalue()
 
 
 def loads(blob: bytes | memoryview) -> Any:
+    import joblib  # deferred with scikit-learn, see fit()
+
     return joblib.load(io.BytesIO(bytes(blob)))
 
 

@@ -69,6 +69,16 @@ class Opportunity(models.Model):
     note = models.TextField(_("说明"), blank=True)
     lost_reason = models.CharField(_("流失原因"), max_length=200, blank=True)
     signal_key = models.CharField(_("信号标识"), max_length=120, blank=True)
+    # The customer event (campaigns) the opportunity came from; the event's results count it.
+    # A reference by model label only: value never imports campaigns (same layer).
+    event = models.ForeignKey(
+        "campaigns.CustomerEvent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("来源活动"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)

@@ -53,14 +53,19 @@ def opportunity_create(
     note: str = "",
     signal_key: str = "",
     owner: Any = None,
+    event_id: int | None = None,
 ) -> Opportunity:
     """Open an opportunity at "identified". A product named must already be suitable
-    (identifying is recommending). ``actor=None`` is the system (suggestions)."""
+    (identifying is recommending). ``actor=None`` is the system (suggestions).
+    ``event_id`` links an opportunity from a customer event (source ``event`` only); the
+    caller (the workbench) checks that the customer was invited to that event."""
     _authorise(actor, customer)
     if source not in Source.values:
         raise ValidationError(_("未知的商机来源。"))
     if amount < 0:
         raise ValidationError(_("金额不能为负数。"))
+    if event_id is not None and source != Source.EVENT:
+        raise ValidationError(_("只有来源为客户活动的商机才能关联活动。"))
     if product is not None:
         suitability_check(customer=customer, product=product)
     opp = Opportunity.objects.create(
@@ -72,8 +77,9 @@ def opportunity_create(
         source=source,
         note=note.strip(),
         signal_key=signal_key,
+        event_id=event_id,
     )
-    _audit(actor, opp, "create", source=source, amount=str(amount))
+    _audit(actor, opp, "create", source=source, amount=str(amount), event=event_id)
     return opp
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +29,7 @@ from pcrm.customers.services import (
     interaction_log,
 )
 from pcrm.org.roles import can, may_reveal, sees_full_identity
+from pcrm.playbook.loyalty import customer_score
 from pcrm.workbench.selectors import customer_360_for
 from pcrm.workbench.views import display_name
 
@@ -87,6 +89,10 @@ def customer_detail(request: HttpRequest, customer_no: str) -> HttpResponse:
         ),
         "profile_form": ProfileForm.for_customer(customer),
         "contact_form": InteractionForm(),
+        # Loyalty and contribution (issue 10): financial figures, for full-identity roles only.
+        "score": customer_score(customer=customer, as_of=timezone.localdate())
+        if caps["full"]
+        else None,
     }
     return render(request, TEMPLATE, context)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pcrm.workbench import crossing, customer_views, views
+from pcrm.workbench import crossing, customer_views, event_results, views
 
 app_name = "workbench"
 
@@ -21,4 +21,5 @@ urlpatterns = [
         crossing.complaint_opportunity,
         name="complaint_opportunity",
     ),
+    path("events/<int:pk>/results/", event_results.event_results_page, name="event_results"),
 ]

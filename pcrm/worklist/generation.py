@@ -1,21 +1,27 @@
 """The bulk write path for generated work items (the playbook's nightly run).
 
-Set-based and idempotent like :func:`pcrm.worklist.services.work_item_put`: rows are
-loaded into a temporary table (``COPY`` on PostgreSQL) and only keys not yet in the
-queue are inserted, so an item open, done or skipped is never raised again. The caller
+Set-based and idempotent like :func:`pcrm.worklist.services.work_item_put`: only keys not
+yet in the queue are inserted, so an item open, done or skipped is never raised again.
+On PostgreSQL the rows are ``COPY``-ed straight into the table (the engine has already
+left out the keys it read); should a key have been taken meanwhile, that copy is rolled
+back to its savepoint and the rows go through a temporary table and
+``INSERT ... ON CONFLICT DO NOTHING``, as they always do on SQLite. The caller
 (the playbook run service) holds its run lock, opens the transaction and writes the
 run's one audit event.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import psycopg
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pcrm.worklist.models import WorkItem
@@ -80,12 +86,66 @@ def _fixed_columns(*, run_id: int, created_for: Any) -> dict[str, Any]:
     return fixed
 
 
+def _constant(value: Any, rows: int) -> pa.Array:
+    """``value`` repeated ``rows`` times (timestamps as ISO text, which COPY parses)."""
+    if isinstance(value, dt.datetime):
+        value = value.isoformat()
+    if value is None:
+        return pa.nulls(rows, pa.string())
+    return pa.repeat(pa.scalar(value), rows)
+
+
+def _copy(cursor: Any, target: str, table: pa.Table) -> None:
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+    statement = f"COPY {target} ({', '.join(table.column_names)}) FROM STDIN (FORMAT CSV)"
+    with cursor.copy(statement) as copy:
+        copy.write(buffer.getbuffer())
+
+
+def copy_insert(cursor: Any, target: str, table: pa.Table) -> bool:
+    """PostgreSQL: ``COPY`` ``table`` straight into ``target`` (heap multi-insert, no
+    staging), all or nothing under a savepoint. False when a unique key was already taken
+    (a concurrent writer, or a duplicate in ``table``): nothing was written, and the caller
+    falls back to its staged ``ON CONFLICT`` statement."""
+    try:
+        with transaction.atomic():
+            _copy(cursor.cursor, target, table)
+    except psycopg.errors.UniqueViolation:
+        return False
+    return True
+
+
+def _kind_counts(kinds: pa.ChunkedArray) -> dict[str, int]:
+    counts = pc.value_counts(kinds)
+    return dict(
+        zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
+    )
+
+
 def work_items_bulk_put(*, run: Any, rows: pa.Table) -> dict[str, int]:
     """Insert the generated items whose ``item_key`` is new; returns counts per kind of
-    the items actually created. ``run`` provides ``pk`` and ``as_of``."""
+    the items actually created. ``run`` provides ``pk`` and ``as_of``.
+
+    The engine already left out the keys it read, so on PostgreSQL the rows are first
+    copied straight into the table; only when a key was taken meanwhile (or twice in
+    ``rows``) does it go the staged way, where the unique key decides."""
     table = rows.select(list(ITEM_COLUMNS))
     fixed = _fixed_columns(run_id=run.pk, created_for=run.as_of)
     target = WorkItem._meta.db_table
+    if table.num_rows == 0:
+        return {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            full = table
+            for column, value in fixed.items():
+                full = full.append_column(column, _constant(value, table.num_rows))
+            if copy_insert(cursor, target, full):
+                return _kind_counts(table["kind"])
+        return _staged_put(cursor, target, table, fixed)
+
+
+def _staged_put(cursor: Any, target: str, table: pa.Table, fixed: dict[str, Any]) -> dict[str, int]:
     columns = ", ".join([*ITEM_COLUMNS, *fixed])
     values = ", ".join([*(f"n.{c}" for c in ITEM_COLUMNS), *(["%s"] * len(fixed))])
     # Table and column names are ours (model metadata), never user input. No anti-join in the
@@ -95,19 +155,19 @@ def work_items_bulk_put(*, run: Any, rows: pa.Table) -> dict[str, int]:
         f"INSERT INTO {target} ({columns}) SELECT {values} FROM pcrm_new_items n WHERE true "  # noqa: S608
         "ON CONFLICT (item_key) DO NOTHING"
     )
-    with connection.cursor() as cursor:
-        bulk_load_temp(cursor, "pcrm_new_items", table)
-        if connection.vendor == "postgresql":
-            counted = f"WITH ins AS ({insert} RETURNING kind) SELECT kind, COUNT(*) FROM ins"  # noqa: S608
-            cursor.execute(counted + " GROUP BY kind", list(fixed.values()))
-            counts = {kind: int(count) for kind, count in cursor.fetchall()}
-        else:
-            exists = f"SELECT 1 FROM {target} w WHERE w.item_key = n.item_key"  # noqa: S608
-            fresh = f"FROM pcrm_new_items n WHERE NOT EXISTS ({exists})"
-            cursor.execute(f"SELECT n.kind, COUNT(*) {fresh} GROUP BY n.kind")
-            counts = {kind: int(count) for kind, count in cursor.fetchall()}
-            cursor.execute(insert, list(fixed.values()))
-        cursor.execute("DROP TABLE IF EXISTS pcrm_new_items")
+    bulk_load_temp(cursor, "pcrm_new_items", table)
+    if connection.vendor == "postgresql":
+        counted = f"WITH ins AS ({insert} RETURNING kind) SELECT kind, COUNT(*) FROM ins"  # noqa: S608
+        cursor.execute(counted + " GROUP BY kind", list(fixed.values()))
+        counts = {kind: int(count) for kind, count in cursor.fetchall()}
+    else:
+        exists = f"SELECT 1 FROM {target} w WHERE w.item_key = n.item_key"  # noqa: S608
+        keys = "(SELECT DISTINCT kind, item_key FROM pcrm_new_items)"
+        fresh = f"FROM {keys} n WHERE NOT EXISTS ({exists})"
+        cursor.execute(f"SELECT n.kind, COUNT(*) {fresh} GROUP BY n.kind")
+        counts = {kind: int(count) for kind, count in cursor.fetchall()}
+        cursor.execute(insert, list(fixed.values()))
+    cursor.execute("DROP TABLE IF EXISTS pcrm_new_items")
     return counts
 
 

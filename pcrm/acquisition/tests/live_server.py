@@ -44,6 +44,15 @@ def _fresh_postgres(url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
+def db_name_for(url: str, suffix: str) -> str:
+    """A throw-away database named after the caller's own and the pytest-xdist worker
+    (``<name>_<suffix>_<gwN>``), so that runs against different databases of one server,
+    and the workers of one run (each builds the module's server), do not collide."""
+    name = url.rsplit("/", 1)[-1].split("?")[0] if url.startswith("postgres") else ""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return "_".join(part for part in (name or "pcrm", suffix, worker) if part)
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -58,13 +67,15 @@ def environment(data_dir: Path, database_url: str = "") -> dict[str, str]:
         PCRM_DATA_DIR=str(data_dir),
         PCRM_DEBUG="1",
         PCRM_PASSWORD_HASHERS="django.contrib.auth.hashers.MD5PasswordHasher",
-        PCRM_DB_CONN_MAX_AGE="600",
         DJANGO_SETTINGS_MODULE="pcrm.settings",
         PYTHONPATH=str(ROOT),
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     if database_url:
         env["PCRM_DATABASE_URL"] = database_url
+    if not database_url.startswith("postgres"):
+        env["PCRM_DB_CONN_MAX_AGE"] = "600"
+    # On PostgreSQL the settings' default applies, as in production: a psycopg pool.
     return env
 
 
@@ -122,7 +133,7 @@ def uvicorn(
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # workers import Django slowly on a loaded machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("uvicorn exited early")
@@ -133,6 +144,31 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("uvicorn did not start")
+
+
+def open_streams(
+    server: LiveServer, streams: int, workers: int
+) -> tuple[list[Any], dict[str, int]]:
+    """Open ``streams`` SSE streams of the seeded manager spread over the workers (the
+    kernel hands each connection to whichever worker accepts first, so some are
+    closed and opened again); returns them and how many each worker (pid) holds."""
+    from pcrm.acquisition.tests.sse_client import SseStream
+
+    cap = -(-streams // workers)  # streams per worker, rounded up
+    opened: list[SseStream] = []
+    per_worker: dict[str, int] = {}
+    for _attempt in range(streams * 25):
+        if len(opened) >= streams:
+            break
+        stream = SseStream(server.url, "/notify/stream/", session=server.seed["session"])
+        pid = stream.preamble().rsplit(" ", 1)[-1]
+        if per_worker.get(pid, 0) >= cap:
+            stream.close()
+            time.sleep(0.02)
+            continue
+        per_worker[pid] = per_worker.get(pid, 0) + 1
+        opened.append(stream)
+    return opened, per_worker
 
 
 # --- the seeding side (runs in its own process) ---------------------------------------

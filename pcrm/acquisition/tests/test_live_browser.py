@@ -22,7 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[live_server.LiveServer]:
     data_dir: Path = tmp_path_factory.mktemp("browser")
     url = os.environ.get("PCRM_DATABASE_URL", "")
-    env, seed = live_server.prepare(data_dir, database_url=url, db_name="h_acq_browser")
+    env, seed = live_server.prepare(
+        data_dir, database_url=url, db_name=live_server.db_name_for(url, "browser")
+    )
     with live_server.uvicorn(env, seed=seed) as server:
         yield server
 

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.slow
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[live_server.LiveServer]:
     data_dir: Path = tmp_path_factory.mktemp("live")
     url = os.environ.get("PCRM_DATABASE_URL", "")
-    env, seed = live_server.prepare(data_dir, database_url=url, db_name="h_acq_live", customers=2)
+    env, seed = live_server.prepare(
+        data_dir, database_url=url, db_name=live_server.db_name_for(url, "live"), customers=2
+    )
     with live_server.uvicorn(env, seed=seed) as server:
         yield server
 
@@ -97,12 +99,9 @@ def test_several_workers_fan_out_through_listen_notify(
     if not os.environ.get("PCRM_DATABASE_URL", "").startswith("postgres"):
         pytest.skip("LISTEN/NOTIFY needs PostgreSQL")
     with live_server.uvicorn(served.env, seed=served.seed, workers=2) as server:
-        streams = [
-            SseStream(server.url, "/notify/stream/", session=server.seed["session"])
-            for _ in range(6)
-        ]
+        streams, per_worker = live_server.open_streams(server, 6, 2)
         try:
-            pids = {stream.preamble().rsplit(" ", 1)[-1] for stream in streams}
+            assert len(per_worker) == 2, per_worker  # both workers hold streams
             for number, card in enumerate(server.seed["cards"]):
                 ticket = f"W{number}"
                 body = json.dumps(
@@ -129,4 +128,3 @@ def test_several_workers_fan_out_through_listen_notify(
         finally:
             for stream in streams:
                 stream.close()
-    assert len(pids) >= 1

@@ -121,6 +121,59 @@ def test_unassigned_customer_tells_lobby_managers(personas: Any, device: str) ->
     assert SmsMessage.objects.filter(template="walk_in_unassigned").count() == 2
 
 
+def test_unassigned_red_list_walk_in_item_goes_to_lobby_and_branch_queue(
+    personas: Any, device: str
+) -> None:
+    from pcrm.worklist.selectors import work_item_unassigned_for
+
+    StaffFactory(staff_code="L2", role="lobby_manager", branch=personas.branch)
+    orphan = CustomerFactory(customer_no="C51", branch=personas.branch, manager=None, red_list=True)
+    post_swipe(device, swipe_body(id_no=orphan.id_no, ticket_no="A007"))
+    item = WorkItem.objects.get(kind="walk_in")
+    assert (item.customer, item.staff, item.branch) == (orphan, personas.lobby, personas.branch)
+    assert item.due_on.isoformat() == "2026-11-29"
+    assert "A007" in item.reason
+    assert list(work_item_unassigned_for(user=personas.head)) == [item]
+    # The same day again: no second notice and no second item.
+    post_swipe(device, swipe_body(id_no=orphan.id_no, ticket_no="A008"))
+    assert WorkItem.objects.filter(kind="walk_in").count() == 1
+    assert SmsMessage.objects.filter(template="walk_in_unassigned").count() == 2
+
+
+def test_unassigned_walk_in_item_without_lobby_manager_goes_to_branch_head(
+    personas: Any, device: str
+) -> None:
+    personas.lobby.is_active = False
+    personas.lobby.save()
+    orphan = CustomerFactory(customer_no="C52", branch=personas.branch, manager=None)
+    orphan.potential = policy.walk_in()["potential_floor"]
+    orphan.save()
+    body = post_swipe(device, swipe_body(id_no=orphan.id_no)).json()
+    assert body["notified"] == []
+    assert WorkItem.objects.get(kind="walk_in").staff == personas.head
+
+
+def test_unassigned_contacted_customer_gets_no_item(personas: Any, device: str) -> None:
+    orphan = CustomerFactory(
+        customer_no="C53",
+        branch=personas.branch,
+        manager=None,
+        red_list=True,
+        service_established=True,
+    )
+    body = post_swipe(device, swipe_body(id_no=orphan.id_no)).json()
+    assert body["notified"] == ["L1"]
+    assert not WorkItem.objects.filter(kind="walk_in").exists()
+
+
+def test_swipe_answer_carries_server_timing(personas: Any, device: str, card: str) -> None:
+    response = post_swipe(device, swipe_body(card_no=card))
+    parts = response["Server-Timing"].split(", ")
+    phases = dict(part.split(";dur=") for part in parts if ";dur=" in part)
+    assert set(phases) == {"auth", "lookup", "record", "notify", "commit", "follow_up"}
+    assert all(float(ms) >= 0 for ms in phases.values())
+
+
 def test_unknown_card(personas: Any, device: str) -> None:
     body = post_swipe(device, swipe_body(card_no="6222029999999999999")).json()
     assert body["customer_no"] is None
@@ -262,3 +315,23 @@ def test_lookup_runs_a_fixed_number_of_queries(personas: Any, device: str, card:
         found = customer_for_swipe(card_no=card)
     assert found == personas.mine
     assert len(queries) == 1
+
+
+def test_lookup_builds_customer_and_manager_from_one_row(personas: Any, device: str) -> None:
+    from pcrm.acquisition.services.walkin import customer_for_swipe
+
+    orphan = CustomerFactory(customer_no="C54", name="欧阳小明", branch=personas.branch)
+    orphan.aum = Decimal("1234.56")
+    orphan.save()
+    with CaptureQueriesContext(connection) as queries:
+        found = customer_for_swipe(id_no=orphan.id_no)
+        mine = customer_for_swipe(id_no=personas.mine.id_no)
+        assert found is not None
+        assert mine is not None
+        assert found.manager is None
+        assert mine.manager == personas.manager
+        assert mine.manager.staff_code == "M1"
+    assert len(queries) == 2
+    assert (found.pk, found.customer_no, found.name) == (orphan.pk, "C54", "欧阳小明")
+    assert found.aum == Decimal("1234.56")
+    assert customer_for_swipe(id_no="310115198005179999") is None

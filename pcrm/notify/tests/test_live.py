@@ -8,9 +8,8 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection
 
-from pcrm.notify.live import LiveHub, hub
+from pcrm.notify.live import LiveHub, _origin, hub
 from pcrm.notify.services import notify_staff
 from tests.factories import StaffFactory
 
@@ -42,12 +41,26 @@ def test_hub_delivers_to_the_staff_streams_only_from_any_thread() -> None:
 
 def test_malformed_notify_payload_is_ignored() -> None:
     LiveHub().dispatch("not json")  # must not raise
+    LiveHub().dispatch("host:1 {not json")
+
+
+def test_listener_skips_its_own_process_notifications() -> None:
+    """The publisher delivered to its own streams on commit; NOTIFY is for the others."""
+    live = LiveHub()
+    delivered: list[tuple[int, str]] = []
+    live.deliver = lambda staff_id, payload: delivered.append((staff_id, payload)) or 1  # type: ignore[method-assign]
+    payload = json.dumps({"staff": 3, "event": {"kind": "walk_in"}})
+    live.dispatch(f"{_origin()} {payload}")
+    assert delivered == []
+    live.dispatch(f"{_origin().split(':')[0]}:another-process {payload}")  # same pid elsewhere
+    live.dispatch(payload)  # no origin: from an older publisher
+    assert delivered == [(3, payload), (3, payload)]
 
 
 @pytest.mark.django_db
 def test_notify_staff_is_delivered_on_commit_only(django_capture_on_commit_callbacks: Any) -> None:
-    if connection.vendor == "postgresql":
-        pytest.skip("on PostgreSQL delivery is by NOTIFY on commit (see the uvicorn test)")
+    """This process's streams get the event from the commit, on either database (on
+    PostgreSQL the other workers get it by NOTIFY; see the uvicorn test)."""
     staff = StaffFactory()
     delivered: list[tuple[int, str]] = []
     original = hub.deliver

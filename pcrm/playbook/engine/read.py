@@ -18,6 +18,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.db import connection
 
+from pcrm.lib.pgcopy import copy_out
+
 LOCAL_DATE = {
     "postgresql": "(({col}) AT TIME ZONE 'Asia/Shanghai')::date",
     "sqlite": "date({col}, '+8 hours')",
@@ -71,17 +73,12 @@ def _fetch_copy(sql: str, schema: pa.Schema, params: dict[str, Any]) -> pa.Table
     if raw is None:  # pragma: no cover - the cursor above always connects
         connection.ensure_connection()
         raw = connection.connection
-    buffer = io.BytesIO()
-    with raw.cursor() as cursor:
-        bound = psycopg.ClientCursor(raw).mogrify(sql, params) if params else sql
-        with cursor.copy(f"COPY ({bound}) TO STDOUT (FORMAT CSV)") as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-    if buffer.tell() == 0:
+    bound = psycopg.ClientCursor(raw).mogrify(sql, params) if params else sql
+    data = copy_out(raw, f"COPY ({bound}) TO STDOUT (FORMAT CSV)")
+    if not data:
         return schema.empty_table()
-    buffer.seek(0)
     return pacsv.read_csv(
-        buffer,
+        io.BytesIO(data),
         read_options=pacsv.ReadOptions(column_names=schema.names, block_size=1 << 24),
         convert_options=pacsv.ConvertOptions(
             column_types=schema, strings_can_be_null=False, quoted_strings_can_be_null=False
@@ -164,8 +161,19 @@ def read_last_reached(until: dt.date) -> pa.Table:
 
 
 def read_previous_segments() -> pa.Table:
-    sql = "SELECT customer_id, tier, tier_since, below_floor_since FROM playbook_customersegment"
-    names = [("customer_id", I64), ("tier", STR), ("tier_since", DATE), ("below_floor_since", DATE)]
+    """The segments as stored: the rules read the tier columns (slow downgrade); the write
+    compares the rest with the new values so that only changed segments are written."""
+    explanation = "explanation::text" if connection.vendor == "postgresql" else "explanation"
+    sql = f"""SELECT customer_id, tier, tier_since, below_floor_since, {_cents("aum")}, potential,
+        CASE WHEN potential_estimated THEN 1 ELSE 0 END, quadrant, interval_days,
+        last_reached_on, next_maintenance_on, {explanation}, policy_version
+        FROM playbook_customersegment"""  # noqa: S608 (no user input)
+    names = [
+        ("customer_id", I64), ("tier", STR), ("tier_since", DATE), ("below_floor_since", DATE),
+        ("aum_c", I64), ("potential", I32), ("potential_estimated", I32), ("quadrant", STR),
+        ("interval_days", I32), ("last_reached_on", DATE), ("next_maintenance_on", DATE),
+        ("explanation", STR), ("policy_version", I64),
+    ]  # fmt: skip
     return fetch_arrow(sql, [Column(n, t) for n, t in names])
 
 

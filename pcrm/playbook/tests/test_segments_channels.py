@@ -117,7 +117,11 @@ def test_potential_given_or_estimated(bank):
         est["base"] + est["trend_weight"] + est["large_inflow_weight"] + est["age_band_weight"]
     )
     assert (seg_guess.potential, seg_guess.potential_estimated) == (expected, True)
-    assert set(seg_guess.explanation["signals"]) == {"aum_trend", "large_inflow", "age_band"}
+    assert set(seg_guess.explanation["potential_signals"]) == {
+        "aum_trend",
+        "large_inflow",
+        "age_band",
+    }
     assert seg_guess.quadrant == "lift"
 
 

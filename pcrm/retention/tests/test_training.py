@@ -76,8 +76,10 @@ def test_too_little_history_falls_back_to_rules(personas) -> None:  # type: igno
     risk_scores_refresh(actor=personas.admin)
     risk = RiskScore.objects.get(customer=c)
     weights = section("rules")
-    assert risk.score == pytest.approx(min(1.0, weights["aum_drop"] + weights["transfer_out"]))
-    assert set(risk.signals) == {"aum_drop", "transfer_out"}
+    # 13万 → 7万 also leaves the gold tier: its downgrade is pending (快升缓降).
+    expected = weights["aum_drop"] + weights["transfer_out"] + weights["tier_downgrade"]
+    assert risk.score == pytest.approx(min(1.0, expected))
+    assert set(risk.signals) == {"aum_drop", "transfer_out", "tier_downgrade"}
 
 
 def test_explanations_name_the_signals_with_their_facts(personas) -> None:  # type: ignore[no-untyped-def]
@@ -87,11 +89,16 @@ def test_explanations_name_the_signals_with_their_facts(personas) -> None:  # ty
     risk_scores_refresh(actor=personas.admin)
     reasons = RiskScore.objects.get(customer=c).reasons
     labels = signal_labels()
-    assert [r["label"] for r in reasons] == [labels["aum_drop"], labels["transfer_out"]]
+    assert [r["label"] for r in reasons] == [
+        labels["aum_drop"],
+        labels["transfer_out"],
+        labels["tier_downgrade"],  # 10万 (gold floor) → 4万
+    ]
     assert "60%" in reasons[0]["fact"]
     assert "10.0万元" in reasons[0]["fact"]
     assert "6.0万元" in reasons[1]["fact"]
     assert "1笔" in reasons[1]["fact"]
+    assert "低于金卡门槛10.0万元已5天" in reasons[2]["fact"]
 
 
 def test_rules_score_is_capped_and_top_precision() -> None:

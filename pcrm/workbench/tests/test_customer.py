@@ -22,7 +22,8 @@ def test_360_shows_profile_segment_holdings_and_timeline(client, personas):
     c = personas.mine
     c.work_unit, c.family, c.lunar_birthday = "上海某研究所", "已婚，一子", True
     c.save()
-    segment(c, potential_estimated=False, explanation={"potential_signals": ["他行资产较多"]})
+    signals = ["large_inflow", "他行资产较多"]
+    segment(c, potential_estimated=False, explanation={"potential_signals": signals})
     soon = timezone.localdate() + dt.timedelta(days=display_settings().maturity_highlight_days)
     fund = ProductFactory(code="F1", name="成长基金", product_type="fund", risk_level="R4")
     holding = HoldingFactory(
@@ -39,7 +40,9 @@ def test_360_shows_profile_segment_holdings_and_timeline(client, personas):
         assert text in body
     assert "1,234,567.89" in body  # AUM from the segment
     assert "经理评定" in body
-    assert "他行资产较多" in body
+    assert "他行资产较多" in body  # a code without a label is shown as it is
+    assert "有大额资金流入" in body
+    assert "large_inflow" not in body
     assert "成长基金" in body
     assert holding.account_no_masked in body
     assert holding.account_no not in body

@@ -3,7 +3,9 @@ CREATE OR REPLACE TEMP VIEW cust AS
 SELECT s.id AS customer_id, s.customer_no, s.branch_id, s.manager_id, s.service_established,
        s.red_list, s.has_phone, s.marketing_consent, s.risk_rating, s.risk_assessed_on,
        s.pref, s.orientation, s.aum_c, s.tier_rank, s.quadrant, s.quadrant_label, s.qorder,
-       s.interval_days, s.last_reached_on, s.birth_date, s.lunar_birthday,
+       s.interval_days, s.last_reached_on, s.birth_date, s.lunar_birthday, s.risky,
+       CASE WHEN s.last_reached_on IS NULL OR s.last_reached_on + s.interval_days <= $d
+            THEN 1 ELSE 0 END AS maintenance_is_due,
        COALESCE(s.manager_id, h.staff_id) AS staff_id,
        pr.contact_channel, pr.notice_channel,
        CASE WHEN s.marketing_consent = 0 AND oc.content IN ($blocked_contents)
@@ -99,15 +101,13 @@ WHERE c.manager_id IS NOT NULL AND c.service_established = 0
 CREATE OR REPLACE TEMP VIEW risk_items AS
 SELECT 'risk_reassessment' AS kind, c.customer_id, '$d_text' AS subject, $d AS due_on,
        c.notice_channel AS channel, 'service_notice' AS content,
-       concat('客户持有', CAST(x.risky AS VARCHAR), '只R1以上风险等级产品，',
+       concat('客户持有', CAST(c.risky AS VARCHAR), '只R1以上风险等级产品，',
               CASE WHEN c.risk_assessed_on IS NULL OR c.risk_rating = '' THEN '尚无风险评估'
                    ELSE concat('风险评估日期为', CAST(c.risk_assessed_on AS VARCHAR), '，已超过$risk_age天') END,
               '，请安排客户重新进行风险评估。') AS reason
 FROM cust c
-JOIN (SELECT customer_id, COUNT(*) AS risky FROM holding_facts
-      WHERE risk_level <> '' AND risk_level NOT IN ($risk_free_levels) GROUP BY customer_id) x
-  ON x.customer_id = c.customer_id
-WHERE (c.risk_assessed_on IS NULL OR c.risk_rating = '' OR date_diff('day', c.risk_assessed_on, $d) > $risk_age)
+WHERE c.risky > 0
+  AND (c.risk_assessed_on IS NULL OR c.risk_rating = '' OR date_diff('day', c.risk_assessed_on, $d) > $risk_age)
   AND NOT EXISTS (SELECT 1 FROM recent r WHERE r.kind = 'risk_reassessment' AND r.customer_id = c.customer_id);
 
 CREATE OR REPLACE TEMP VIEW other_items AS
@@ -133,7 +133,7 @@ SELECT c.*,
                                                * c.interval_days AS INTEGER) AS VARCHAR) END AS subject,
        CASE WHEN c.last_reached_on IS NULL THEN NULL ELSE date_diff('day', c.last_reached_on, $d) END AS days_since
 FROM cust c
-WHERE c.last_reached_on IS NULL OR c.last_reached_on + c.interval_days <= $d;
+WHERE c.maintenance_is_due = 1;
 
 CREATE OR REPLACE TEMP VIEW serving AS
 SELECT customer_id FROM existing WHERE open_in_window = 1
@@ -164,7 +164,7 @@ SELECT concat(u.kind, ':', c.customer_no, ':', u.subject) AS item_key, u.custome
        c.branch_id, u.kind, u.subject, u.due_on, u.channel, u.content,
        pr.priority,
        CASE WHEN u.kind <> 'maintenance' AND u.due_on BETWEEN $d AND $another_end
-                 AND EXISTS (SELECT 1 FROM maintenance_due m WHERE m.customer_id = u.customer_id)
+                 AND c.maintenance_is_due = 1
             THEN concat(u.reason, '（此次联系同时完成日常维护）') ELSE u.reason END AS reason
 FROM (SELECT * FROM other_items UNION ALL SELECT * FROM maintenance_items) u
 JOIN cust c ON c.customer_id = u.customer_id

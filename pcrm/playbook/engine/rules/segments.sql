@@ -1,14 +1,25 @@
 -- Segments per customer (issue 4, policy tables): AUM, potential (given or estimated),
 -- quadrant, tier with fast-up / slow-down, maintenance interval capped by tier.
+-- One bit per product type (for the breadth: distinct types, as a bit count) and whether a
+-- product counts in AUM or is above the risk-free levels; holdings are then aggregated
+-- once per customer.
+CREATE OR REPLACE TEMP VIEW product_facts AS
+SELECT p.id, p.name, p.product_type, p.risk_level,
+       CASE WHEN p.product_type IN ($aum_types) THEN 1 ELSE 0 END AS in_aum,
+       CAST(POWER(2, DENSE_RANK() OVER (ORDER BY p.product_type) - 1) AS BIGINT) AS type_bit,
+       CASE WHEN p.risk_level <> '' AND p.risk_level NOT IN ($risk_free_levels) THEN 1 ELSE 0 END AS risky
+FROM products p;
+
 CREATE OR REPLACE TEMP VIEW holding_facts AS
 SELECT h.id, h.customer_id, h.principal_c, h.mv_c, h.matures_on,
-       p.name AS product_name, p.product_type, p.risk_level
-FROM holdings h JOIN products p ON p.id = h.product_id;
+       p.name AS product_name, p.product_type, p.risk_level, p.in_aum, p.type_bit, p.risky
+FROM holdings h JOIN product_facts p ON p.id = h.product_id;
 
 CREATE OR REPLACE TEMP VIEW assets AS
-SELECT customer_id, SUM(mv_c) AS aum_c, COUNT(DISTINCT product_type) AS breadth
-FROM holding_facts WHERE product_type IN ($aum_types)
-GROUP BY customer_id;
+SELECT customer_id, SUM(CASE WHEN in_aum = 1 THEN mv_c ELSE 0 END) AS aum_c,
+       BIT_COUNT(BIT_OR(CASE WHEN in_aum = 1 THEN type_bit ELSE 0 END)) AS breadth,
+       SUM(risky) AS risky
+FROM holding_facts GROUP BY customer_id;
 
 CREATE OR REPLACE TEMP VIEW flows AS
 SELECT customer_id,
@@ -18,6 +29,7 @@ FROM txns GROUP BY customer_id;
 
 CREATE OR REPLACE TEMP VIEW signals AS
 SELECT c.*, COALESCE(a.aum_c, 0) AS aum_c, COALESCE(a.breadth, 0) AS breadth,
+       COALESCE(a.risky, 0) AS risky,
        r.last_reached_on,
        CASE WHEN COALESCE(a.aum_c, 0) - COALESCE(f.net_c, 0) > 0
              AND COALESCE(f.net_c, 0) * 100 >= $trend_pct * (COALESCE(a.aum_c, 0) - COALESCE(f.net_c, 0))
@@ -69,15 +81,18 @@ SELECT s.*, q.label AS quadrant_label, q.qorder,
                                                     WHEN 1 THEN $gold_cap ELSE q.interval_days END) AS INTEGER) AS interval_days
 FROM segments s JOIN quadrants q ON q.quadrant = s.quadrant;
 
+-- explanation: keys in PostgreSQL's jsonb order (length, then bytes) and its spacing, so that
+-- the text read back equals the text written and an unchanged segment is not rewritten.
 CREATE OR REPLACE TEMP VIEW segment_out AS
 SELECT id AS customer_id, aum_c, potential_final AS potential, potential_estimated, quadrant, tier,
        tier_since, interval_days, last_reached_on,
        last_reached_on + interval_days AS next_maintenance_on, below_floor_since,
-       concat('{"estimated": ', CASE WHEN potential_estimated = 1 THEN 'true' ELSE 'false' END,
-              ', "signals": [',
+       concat('{"breadth": ', CAST(breadth AS VARCHAR),
+              ', "estimated": ', CASE WHEN potential_estimated = 1 THEN 'true' ELSE 'false' END,
+              ', "potential_signals": [',
               concat_ws(', ', CASE WHEN potential_estimated = 1 AND s_trend = 1 THEN '"aum_trend"' END,
                               CASE WHEN potential_estimated = 1 AND s_inflow = 1 THEN '"large_inflow"' END,
                               CASE WHEN potential_estimated = 1 AND s_breadth = 1 THEN '"product_breadth"' END,
                               CASE WHEN potential_estimated = 1 AND s_age = 1 THEN '"age_band"' END),
-              '], "breadth": ', CAST(breadth AS VARCHAR), '}') AS explanation
+              ']}') AS explanation
 FROM segmented;
