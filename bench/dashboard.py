@@ -88,7 +88,7 @@ def _customers(branch_ids: list[int], manager_ids: list[int]) -> None:
         "customer_no": "'BD' || lpad(g::text, 8, '0')",
         "branch_id": f"(ARRAY{branch_ids})[1 + mod(mod(g, {len(manager_ids)}), {len(branch_ids)})]",
         "manager_id": f"(ARRAY{manager_ids})[1 + mod(g, {len(manager_ids)})]",
-        "aum": "mod(g * 7919, 3000) * 1000.0",
+        "aum": "mod(g::bigint * 7919, 3000) * 1000.0",
     }
     columns = [f.column for f in Customer._meta.concrete_fields if f.column != "id"]
     select = ", ".join(computed.get(c, f"t.{c}") for c in columns)
