@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pcrm.acquisition.choices import SwipeFlag
-from pcrm.acquisition.hotpath import on_db_threads
 from pcrm.acquisition.services.walkin import swipe_record
 from pcrm.org.api_auth import ApiTokenAuthentication
 from pcrm.org.models import ApiToken
@@ -120,6 +119,5 @@ class SwipeView(APIView):
         return response
 
 
-urlpatterns = [
-    path("queue/swipes", on_db_threads(SwipeView.as_view()), name="queue-swipes"),
-]
+swipe_view = SwipeView.as_view()
+urlpatterns = [path("queue/swipes", swipe_view, name="queue-swipes")]

@@ -1,186 +1,110 @@
-"""The walk-in hot path: a small pool of long-lived database threads for the queue
-machine's API view under ASGI, and ORM lookups compiled to SQL once.
+"""The walk-in hot path: the queue machine's call served straight from ASGI.
 
-Under uvicorn, Django runs each sync view in a thread of its own: without a pool
-every request would open a new PostgreSQL connection, and even with one it checks a
-connection out and in and hops through asgiref's shared sync thread. The queue
-machine's call is wrapped so its database work runs on two threads that keep their
-connection open. Outside ASGI (tests, WSGI) the view runs as usual.
+Every millisecond of a swipe reaches the manager's screen. Through Django's full
+ASGI stack the call would pay for the request signals and the page middleware
+(sessions, CSRF, locale, messages, htmx, axes, the second factor), several of which
+hop through asgiref's one shared sync thread, and then for a fresh thread per sync
+view. None of that applies to a token-authenticated JSON call, so ``pcrm.asgi``
+routes its path here: the DRF view itself (same authentication, validation and
+errors as through the URLconf) runs on two long-lived database threads that keep
+their connection open, with the response headers the security middleware would add.
+
+The URLconf keeps the same view for the test client, WSGI and the API schema.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import threading
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
+from io import BytesIO
+from typing import Any, cast
 
-from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
-from django.db import InterfaceError, OperationalError, connection, connections
-from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.core.handlers.exception import convert_exception_to_response
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.security import SecurityMiddleware
+from django.utils import translation
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[Mapping[str, Any]], Awaitable[None]]
+AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Two threads: one per core of the target machine; each holds one connection.
 _DB_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pcrm-hot-db")
 
 
-def on_db_threads(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a DRF ``as_view()`` callable; keeps its schema and CSRF attributes."""
+def _unused(request: HttpRequest) -> HttpResponse:  # the middleware below only post-process
+    raise NotImplementedError
 
-    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+
+_SECURITY = SecurityMiddleware(_unused)
+_FRAMES = XFrameOptionsMiddleware(_unused)
+
+
+def bare_route(
+    view: Callable[..., HttpResponseBase],
+    *,
+    max_body: int,
+    threads: ThreadPoolExecutor = _DB_THREADS,
+) -> AsgiApp:
+    """An ASGI app that serves ``view`` (a DRF ``as_view()``) on the database threads."""
+    handler = convert_exception_to_response(view)
+
+    def serve(request: HttpRequest) -> HttpResponseBase:
+        translation.activate(translation.get_language_from_request(request))
         try:
-            response: HttpResponse = view(request, *args, **kwargs)
+            response = cast(HttpResponse, handler(request))  # a sync view: never awaitable
             render = getattr(response, "render", None)
-            if not callable(render):
-                return response
-            render()
-            # A plain response: Django would otherwise call ``render`` again through
-            # asgiref's sync thread, one more thread hop for nothing.
-            plain = HttpResponse(response.content, status=response.status_code)
-            for header, value in response.items():
-                plain[header] = value
-            return plain
+            if callable(render):
+                render()
         except (OperationalError, InterfaceError):
             connection.close()  # a broken long-lived connection is replaced next time
             raise
+        finally:
+            translation.deactivate()
+        response = _SECURITY.process_response(request, response)
+        return _FRAMES.process_response(request, response)
 
-    async def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if isinstance(request, ASGIRequest):
-            loop = asyncio.get_running_loop()
-            call = functools.partial(run, request, *args, **kwargs)
-            return await loop.run_in_executor(_DB_THREADS, call)
-        return await sync_to_async(run)(request, *args, **kwargs)
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        body = await _read_body(receive, max_body)
+        if body is None:
+            await _send(send, HttpResponse(status=413))
+            return
+        request = ASGIRequest(scope, BytesIO(body))
+        loop = asyncio.get_running_loop()
+        response = await loop.run_in_executor(threads, functools.partial(serve, request))
+        await _send(send, response)
 
-    for name in ("cls", "initkwargs", "view_class", "view_initkwargs", "csrf_exempt"):
-        if hasattr(view, name):
-            setattr(wrapper, name, getattr(view, name))
-    return wrapper
+    return app
 
 
-class CompiledFirst[M: Model]:
-    """``queryset.first()`` of one fixed query shape, compiled to SQL once per thread.
-
-    Building and compiling an ORM query (joins, ``only()``, ``select_related``) costs
-    several times the indexed lookup it runs. ``build(value)`` returns the queryset
-    for a value (with its ordering); it is compiled once with a marker value, and
-    each call runs the same SQL with the marker's parameter replaced, then builds the
-    instance and its forward ``select_related`` instances from the row with the
-    database converters Django itself would apply (decryption, decimals, dates).
-    """
-
-    def __init__(self, build: Callable[[Any], QuerySet[M]]) -> None:
-        self._build = build
-        self._local = threading.local()
-
-    def _plan(self) -> _Plan:
-        plans: dict[tuple[str, int], _Plan] = self._local.__dict__.setdefault("plans", {})
-        # This thread's connection object (``connection`` itself is a shared proxy).
-        key = (connection.alias, id(connections[connection.alias]))
-        plan = plans.get(key)
-        if plan is None:
-            plan = plans[key] = _Plan.compile(self._build(_MARKER)[:1])
-        return plan
-
-    def sql_for(self, value: Any) -> tuple[str, list[Any]]:
-        plan = self._plan()
-        params = list(plan.params)
-        params[plan.marker_at] = value
-        return plan.sql, params
-
-    def first(self, value: Any) -> M | None:
-        plan = self._plan()
-        params = list(plan.params)
-        params[plan.marker_at] = value
-        if connection.vendor == "postgresql":
-            row = _fetch_prepared(plan.sql, params)
-        else:  # sqlite3 keeps its own cache of prepared statements
-            with connection.cursor() as cursor:
-                cursor.execute(plan.sql, params)
-                row = cursor.fetchone()
-        if row is None:
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The request body, or None when it is larger than ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b""  # nobody is listening for the answer; the view sees an empty body
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
             return None
-        row = next(plan.compiler.apply_converters([row], plan.converters))
-        obj: M = plan.build(row)
-        return obj
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
-_MARKER = "\x00pcrm-compiled-first-marker\x00"
-
-
-def _fetch_prepared(sql: str, params: list[Any]) -> Any:
-    """Run the query as a server-side prepared statement of this connection.
-
-    Django's cursors bind parameters on the client, so PostgreSQL would plan the
-    join again on every swipe (planning costs more than executing it). A psycopg
-    cursor with server-side binding prepares it once per connection (psycopg keeps
-    the statement's name per connection, so a new or pooled connection prepares
-    again). Logged like Django's own queries when they are being captured.
-    """
-    import psycopg
-
-    connection.ensure_connection()
-    start = time.monotonic()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        row = cursor.fetchone()
-    if connection.queries_logged:
-        connection.queries_log.append(
-            {"sql": f"/* prepared */ {sql}", "time": f"{time.monotonic() - start:.3f}"}
-        )
-    return row
-
-
-@dataclass
-class _Plan:
-    sql: str
-    params: tuple[Any, ...]
-    marker_at: int
-    compiler: Any
-    converters: dict[int, Any]
-    model: type[Model]
-    columns: tuple[int, int, list[str]]
-    related: list[tuple[Any, type[Model], tuple[int, int, list[str]]]]
-
-    @classmethod
-    def compile(cls, queryset: QuerySet[Any]) -> _Plan:
-        compiler = queryset.query.get_compiler(using=connection.alias)
-        sql, params = compiler.as_sql()
-        params = tuple(params)
-        if params.count(_MARKER) != 1:
-            raise ValueError("the query must use the looked-up value exactly once")
-        select, info = compiler.select, compiler.klass_info
-
-        def span(fields: list[int]) -> tuple[int, int, list[str]]:
-            start, end = fields[0], fields[-1] + 1
-            return start, end, [col[0].target.attname for col in select[start:end]]
-
-        related = []
-        for rel in info.get("related_klass_infos", []):
-            if rel.get("reverse") or rel.get("related_klass_infos"):
-                raise ValueError("only one level of forward select_related is supported")
-            related.append((rel["field"], rel["model"], span(rel["select_fields"])))
-        return cls(
-            sql=sql,
-            params=params,
-            marker_at=params.index(_MARKER),
-            compiler=compiler,
-            converters=compiler.get_converters([col[0] for col in select]),
-            model=info["model"],
-            columns=span(info["select_fields"]),
-            related=related,
-        )
-
-    def build(self, row: list[Any]) -> Any:
-        start, end, names = self.columns
-        obj = self.model.from_db(connection.alias, names, row[start:end])
-        for field, model, (rstart, rend, rnames) in self.related:
-            values = row[rstart:rend]
-            rel_pk = values[rnames.index(model._meta.pk.attname)]
-            related = None if rel_pk is None else model.from_db(connection.alias, rnames, values)
-            field.set_cached_value(obj, related)
-        return obj
+async def _send(send: Send, response: HttpResponseBase) -> None:
+    content = response.content if isinstance(response, HttpResponse) else b""
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.items()]
+    headers.append((b"content-length", str(len(content)).encode()))
+    for cookie in response.cookies.values():
+        headers.append((b"set-cookie", cookie.output(header="").strip().encode("ascii")))
+    await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": content})

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pcrm.audit.services import audit_record
+from pcrm.lib.compiled import CompiledFirst
 from pcrm.lib.masking import mask_email, mask_phone
 from pcrm.org.models import ApiToken, Branch, Role, Staff
 
@@ -87,12 +88,18 @@ def api_token_create(
     return token, raw
 
 
-def api_token_lookup(*, raw: str) -> ApiToken | None:
-    return (
+# Compiled once: every queue-machine swipe checks its token (pcrm.lib.compiled).
+_TOKEN_BY_HASH = CompiledFirst(
+    lambda key_hash: (
         ApiToken.objects.select_related("branch")
-        .filter(key_hash=_hash_token(raw), revoked_at__isnull=True)
-        .first()
+        .filter(key_hash=key_hash, revoked_at__isnull=True)
+        .order_by("pk")
     )
+)
+
+
+def api_token_lookup(*, raw: str) -> ApiToken | None:
+    return _TOKEN_BY_HASH.first(_hash_token(raw))
 
 
 @transaction.atomic

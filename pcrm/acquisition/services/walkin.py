@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from pcrm.acquisition import policy
 from pcrm.acquisition.choices import SwipeFlag, Tier
-from pcrm.acquisition.hotpath import CompiledFirst
 from pcrm.acquisition.models import Swipe, WalkInNotice
 from pcrm.audit.services import audit_record
 from pcrm.customers.models import Customer
 from pcrm.customers.pii import account_index, id_no_index
+from pcrm.lib.compiled import CompiledFirst
 from pcrm.lib.masking import mask_account, mask_id_no, mask_name
 from pcrm.notify.services import notify_staff, sms_send
 from pcrm.org.models import ApiToken, Branch, Staff
@@ -65,7 +65,7 @@ def _lookup_query(**where: object) -> QuerySet[Customer]:
     )
 
 
-# The two lookups, compiled once (hotpath.CompiledFirst): one indexed query each.
+# The two lookups, compiled once (pcrm.lib.compiled): one indexed query each.
 _BY_CARD = CompiledFirst(
     lambda index: _lookup_query(
         holdings__account_no_index=index, holdings__product__product_type__in=CARD_PRODUCT_TYPES
