@@ -61,7 +61,10 @@ class ReviewForm(forms.Form):
 
 
 class OpportunityForm(forms.Form):
-    """A manually identified opportunity (walk-in, referral, event, complaint …)."""
+    """A manually identified opportunity (walk-in, referral, complaint …).
+
+    Not "event": an event's opportunity is opened from the event's results page, which
+    links it to the event so that the event's results count it."""
 
     source = forms.ChoiceField(label=_("来源"))
     product = forms.ModelChoiceField(
@@ -74,7 +77,7 @@ class OpportunityForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        manual = ("referral", "walk_in", "event", "complaint", "diagnosis", "recommendation")
+        manual = ("referral", "walk_in", "complaint", "diagnosis", "recommendation")
         self.fields["source"].choices = [  # type: ignore[attr-defined]
             (s.value, s.label) for s in Source if s.value in manual
         ]

@@ -126,3 +126,13 @@ def test_manual_opportunity_gated(client, personas, rated) -> None:  # type: ign
     response = client.post(url, {"source": "walk_in", "amount": "10"})
     assert response.status_code == 302
     assert Opportunity.objects.get().source == "walk_in"
+
+
+def test_manual_opportunity_cannot_claim_an_event(client, personas, rated) -> None:  # type: ignore[no-untyped-def]
+    """An event's opportunities are opened from its results page, linked to the event."""
+    client.force_login(personas.manager)
+    url = reverse("value:opportunity_new", args=[rated.customer_no])
+    response = client.post(url, {"source": "event", "amount": "10"})
+    assert response.status_code == 200
+    assert "source" in response.context["form"].errors
+    assert not Opportunity.objects.exists()
