@@ -3,7 +3,6 @@ login), and the staff pages (results, drill-down, questionnaire set-up)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,10 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -24,14 +22,17 @@ from pcrm.campaigns.policy import survey_policy
 from pcrm.campaigns.surveys import (
     QUADRANT_LABELS,
     TIER_LABELS,
+    answer_row,
     greeting_name,
     invitation_by_token,
     invitation_state,
     may_configure,
     may_see_results,
     survey_answer,
+    survey_answered,
     survey_comments,
     survey_create,
+    survey_invitations_filtered,
     survey_invitations_for,
     survey_list_for,
     survey_results,
@@ -113,81 +114,55 @@ def survey_public(request: HttpRequest, token: str) -> HttpResponse:
 # --- Staff pages -----------------------------------------------------------------------
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _filtered(request: HttpRequest) -> tuple[QuerySet[SurveyInvitation], dict[str, Any]]:
-    """The user's invitations narrowed by the query string (dates of sending, segment,
-    branch, staff, occasion, overall score)."""
-    qs = survey_invitations_for(user=request.user)
-    today = timezone.localdate()
-    start = _date(request.GET.get("from")) or today - dt.timedelta(days=90)
-    end = _date(request.GET.get("to")) or today
-    qs = qs.filter(sent_at__date__gte=start, sent_at__date__lte=end)
-    chosen: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat()}
-    for key, field in (
-        ("tier", "tier"),
-        ("quadrant", "quadrant"),
-        ("trigger", "trigger"),
-        ("branch", "branch_id"),
-        ("staff", "manager_id"),
-        ("score", "overall"),
-    ):
-        value = request.GET.get(key)
-        if value is None:
-            continue
-        if field in {"branch_id", "manager_id", "overall"}:
-            if not value.isdigit():
-                continue
-            qs = qs.filter(**{field: int(value)})
-        else:
-            qs = qs.filter(**{field: value})
-        chosen[key] = value
-    return qs, chosen
-
-
 def _query(chosen: dict[str, Any], **extra: Any) -> str:
     return urlencode({**chosen, **extra})
 
 
+GROUPS = (("tier", "by_tier"), ("quadrant", "by_quadrant"), ("branch", "by_branch"),
+          ("staff", "by_staff"))  # fmt: skip
+
+
+def _charts(results: dict[str, Any], dist: list[dict[str, Any]], page: str) -> dict[str, Any]:
+    """Chart.js data: the score distribution and the average per tier; each bar links to
+    the answers behind it (this page, filtered, at its answers list)."""
+    return {
+        "distribution": {
+            "labels": [_("%(s)s 分") % {"s": d["score"]} for d in dist],
+            "datasets": [
+                {
+                    "label": _("答卷数"),
+                    "data": [d["n"] for d in dist],
+                    "links": [f"{page}?{d['query']}#answers" for d in dist],
+                }
+            ],
+        },
+        "tiers": {
+            "labels": [str(r["label"]) for r in results["by_tier"]],
+            "datasets": [
+                {
+                    "label": _("总体满意度平均分"),
+                    "data": [r["avg"] for r in results["by_tier"]],
+                    "links": [f"{page}?{r['query']}#answers" for r in results["by_tier"]],
+                }
+            ],
+        },
+    }
+
+
 @login_required
 def satisfaction_results(request: HttpRequest) -> HttpResponse:
-    """Averages by segment, branch and staff; distribution; comments; the answers."""
+    """Averages by segment, branch and staff; distribution; comments; the answers; a
+    chart whose bars open the answers behind them; every table exportable to XLSX."""
     if not may_see_results(request.user):
         raise Http404
-    qs, chosen = _filtered(request)
-    answered = qs.filter(answered_at__isnull=False).select_related("customer", "manager", "branch")
-    page = Paginator(answered.order_by("-answered_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    rows = [
-        {
-            "pk": inv.pk,
-            "name": mask_name(inv.customer.name),
-            "tier": TIER_LABELS.get(inv.tier, inv.tier),
-            "quadrant": QUADRANT_LABELS.get(inv.quadrant, inv.quadrant),
-            "branch": inv.branch.name,
-            "staff": inv.manager.name if inv.manager else "",
-            "overall": inv.overall,
-            "answered_at": inv.answered_at,
-            "trigger": inv.get_trigger_display(),
-        }
-        for inv in page
-    ]
+    qs, chosen = survey_invitations_filtered(user=request.user, params=request.GET)
+    page = Paginator(survey_answered(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [answer_row(inv) for inv in page]
     results = survey_results(qs)
     base = {k: v for k, v in chosen.items() if k in {"from", "to", "trigger"}}
-    for key, group in (
-        ("tier", "by_tier"),
-        ("quadrant", "by_quadrant"),
-        ("branch", "by_branch"),
-        ("staff", "by_staff"),
-    ):
+    for key, group in GROUPS:
         for row in results[group]:
-            row["query"] = _query(base, **{key: row["key"] if row["key"] is not None else ""})
+            row["query"] = _query(base, **{key: row["key"]})
     dist = [
         {"score": s, "n": n, "query": _query(chosen, score=s)} for s, n in results["distribution"]
     ]
@@ -207,6 +182,7 @@ def satisfaction_results(request: HttpRequest) -> HttpResponse:
             "page_query": _query(chosen),
             "triggers": SurveyTrigger.choices,
             "may_configure": may_configure(request.user),
+            "charts": _charts(results, dist, reverse("campaigns:satisfaction")),
         },
     )
 

@@ -458,6 +458,80 @@ def survey_invitations_for(*, user: Any) -> QuerySet[SurveyInvitation]:
     return SurveyInvitation.objects.filter(customer__in=customer_list_for(user=user))
 
 
+# Query-string filters of the results page: parameter → invitation field.
+RESULT_FILTERS = (
+    ("tier", "tier"),
+    ("quadrant", "quadrant"),
+    ("trigger", "trigger"),
+    ("branch", "branch_id"),
+    ("staff", "manager_id"),
+    ("score", "overall"),
+)
+NO_MANAGER = "none"  # the ``staff`` value of answers whose customer had no manager
+# Default period of the results page (a view setting, not policy: any range may be asked).
+RESULTS_DEFAULT_DAYS = 90
+
+
+def _date_param(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def survey_invitations_filtered(
+    *, user: Any, params: Mapping[str, str], today: dt.date | None = None
+) -> tuple[QuerySet[SurveyInvitation], dict[str, str]]:
+    """The user's invitations narrowed by the results page's query string (dates of
+    sending, segment, branch, staff, occasion, overall score), and the filters applied.
+    The results page, its chart and its XLSX exports all read through here, so an
+    exported table or a drilled list holds exactly the answers the page counted."""
+    qs = survey_invitations_for(user=user)
+    today = today or timezone.localdate()
+    start = _date_param(params.get("from")) or today - dt.timedelta(days=RESULTS_DEFAULT_DAYS)
+    end = _date_param(params.get("to")) or today
+    qs = qs.filter(sent_at__date__gte=start, sent_at__date__lte=end)
+    chosen: dict[str, str] = {"from": start.isoformat(), "to": end.isoformat()}
+    for key, field in RESULT_FILTERS:
+        value = params.get(key)
+        if value is None:
+            continue
+        if field == "manager_id" and value == NO_MANAGER:
+            qs = qs.filter(manager__isnull=True)
+        elif field in {"branch_id", "manager_id", "overall"}:
+            if not value.isdigit():
+                continue
+            qs = qs.filter(**{field: int(value)})
+        else:
+            qs = qs.filter(**{field: value})
+        chosen[key] = value
+    return qs, chosen
+
+
+def survey_answered(qs: QuerySet[SurveyInvitation]) -> QuerySet[SurveyInvitation]:
+    """The answered invitations of ``qs``, latest first, ready for :func:`answer_row`."""
+    return (
+        qs.filter(answered_at__isnull=False)
+        .select_related("customer", "manager", "branch")
+        .order_by("-answered_at", "-id")
+    )
+
+
+def answer_row(inv: SurveyInvitation) -> dict[str, Any]:
+    """One answered invitation as the results page and its export show it (masked)."""
+    return {
+        "pk": inv.pk,
+        "name": mask_name(inv.customer.name),
+        "tier": TIER_LABELS.get(inv.tier, inv.tier),
+        "quadrant": QUADRANT_LABELS.get(inv.quadrant, inv.quadrant),
+        "branch": inv.branch.name,
+        "staff": inv.manager.name if inv.manager else "",
+        "overall": inv.overall,
+        "answered_at": inv.answered_at,
+        "trigger": inv.get_trigger_display(),
+    }
+
+
 def _grouped(qs: QuerySet[SurveyInvitation], field: str) -> list[dict[str, Any]]:
     rows = qs.values(field).annotate(n=Count("id"), avg=Avg("overall")).order_by(field)
     return [
@@ -493,6 +567,7 @@ def survey_results(qs: QuerySet[SurveyInvitation]) -> dict[str, Any]:
     staff_names = dict(answered.values_list("manager_id", "manager__name").distinct())
     for row in staff:
         row["label"] = staff_names.get(row["key"]) or _("无客户经理")
+        row["key"] = NO_MANAGER if row["key"] is None else row["key"]
     aspects = [
         {
             "label": r["question__label"],

@@ -19,10 +19,13 @@ from django.utils import timezone
 from pcrm.acquisition.models import Prospect, Referral, Swipe
 from pcrm.campaigns.models import SurveyInvitation
 from pcrm.complaints.models import ComplaintCase
+from pcrm.org.models import Staff
+from pcrm.org.selectors import branch_subtree_ids
 from pcrm.playbook.loyalty import scorecard
 from pcrm.retention.models import WinBackCase
-from pcrm.training.models import Attempt
+from pcrm.training.models import Assignment, Attempt
 from pcrm.value.models import Opportunity, ValuePlan
+from pcrm.value.selectors import active_plans, plan_figures
 from pcrm.worklist.models import WorkItem
 
 OPEN_ITEM = ("open", "deferred")
@@ -90,7 +93,16 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source("wi_open", WorkItem, lambda d: Q(status__in=OPEN_ITEM), staff="staff_id"),
     # Acquisition funnel (flows of the day) and the referrers' credit.
-    Source("referrals", Referral, lambda d: on_day("created_at", d)),
+    Source("referrals", Referral, lambda d: on_day("created_at", d), staff="referrer_id"),
+    Source(
+        "referrals_accepted",
+        Referral,
+        lambda d: Q(status="accepted") & on_day("decided_at", d),
+        staff="referrer_id",
+    ),
+    Source(
+        "referrals_contacted", Referral, lambda d: on_day("contacted_at", d), staff="referrer_id"
+    ),
     Source(
         "referrals_established",
         Referral,
@@ -101,9 +113,8 @@ SOURCES: tuple[Source, ...] = (
     Source("walk_ins", Swipe, lambda d: Q(customer__isnull=False) & on_day("swiped_at", d)),
     Source("red_list_invites", WorkItem, lambda d: Q(kind="red_list_invite", created_for=d)),
     Source("conversions", Prospect, lambda d: on_day("converted_at", d)),
-    # Value plans and the opportunity pipeline (stock at the end of the day).
-    Source("plans_on_track", ValuePlan, lambda d: Q(status="active", due_on__gte=d)),
-    Source("plans_off_track", ValuePlan, lambda d: Q(status="active", due_on__lt=d)),
+    # Value plans and the opportunity pipeline (stock at the end of the day). Plans on
+    # and off track are not a filter: see plan_rows below.
     Source("plans_done", ValuePlan, lambda d: Q(status="done")),
     Source(
         "opportunities",
@@ -181,4 +192,92 @@ def source_rows(source: Source, day: dt.date) -> list[dict[str, Any]]:
                 "count": row["n"],
             }
         )
+    return rows
+
+
+# Value plans on and off track (the value app's rule, which weighs actions, AUM and goal
+# products, so it is computed per plan in bulk) and their effect on AUM since the start.
+PLAN_METRICS = ("plans_on_track", "plans_off_track", "plans_aum_change")
+PLAN_CHUNK = 1000
+
+
+def plan_rows(day: dt.date) -> list[dict[str, Any]]:
+    """Per active plan: its branch, owner and the plan figures of ``day``."""
+    rows: list[dict[str, Any]] = []
+    plans = active_plans()
+    last = 0
+    while True:
+        chunk = list(plans.filter(pk__gt=last).order_by("pk")[:PLAN_CHUNK])
+        if not chunk:
+            return rows
+        last = chunk[-1].pk
+        for fig in plan_figures(chunk, today=day):
+            track = "plans_off_track" if fig.off_track else "plans_on_track"
+            for metric, value in ((track, 1.0), ("plans_aum_change", float(fig.aum_change))):
+                rows.append(
+                    {
+                        "branch_id": fig.plan.branch_id,
+                        "staff_id": fig.plan.owner_id,
+                        "metric": metric,
+                        "value": value,
+                    }
+                )
+
+
+# Training completion: each (member of staff, paper) an assignment reaches — one person,
+# or a role (in a branch and the branches below it, or bank-wide) — and whether that
+# person has submitted the paper by the end of the day (as the paper results page counts).
+TRAINING_METRICS = ("training_assigned", "training_completed")
+
+
+@dataclass(frozen=True)
+class TrainingPair:
+    branch_id: int | None
+    staff_id: int
+    paper_id: int
+    completed: bool
+
+
+def training_pairs(day: dt.date) -> list[TrainingPair]:
+    """Every assigned (staff, paper) pair and its completion on ``day`` (four queries)."""
+    people = list(Staff.objects.filter(is_active=True).values_list("pk", "role", "branch_id"))
+    branch_of = {pk: branch for pk, _role, branch in people}
+    subtrees: dict[int, set[int]] = {}
+    pairs: set[tuple[int, int]] = set()
+    for paper_id, role, staff_id, branch_id in Assignment.objects.values_list(
+        "paper_id", "role", "staff_id", "branch_id"
+    ):
+        if staff_id:
+            pairs.add((staff_id, paper_id))
+            continue
+        if branch_id and branch_id not in subtrees:
+            subtrees[branch_id] = set(branch_subtree_ids(branch_id=branch_id))
+        within = subtrees.get(branch_id) if branch_id else None
+        pairs.update(
+            (pk, paper_id)
+            for pk, staff_role, staff_branch in people
+            if staff_role == role and (within is None or staff_branch in within)
+        )
+    done = set(
+        Attempt.objects.filter(submitted_at__lt=day_start(day + dt.timedelta(1)))
+        .values_list("staff_id", "paper_id")
+        .distinct()
+    )
+    return [
+        TrainingPair(branch_of.get(staff), staff, paper, (staff, paper) in done)
+        for staff, paper in sorted(pairs)
+    ]
+
+
+def training_rows(day: dt.date) -> list[dict[str, Any]]:
+    """Per pair with a branch: assigned 1, completed 1 or 0 (summed by the snapshot)."""
+    rows = []
+    for pair in training_pairs(day):
+        if pair.branch_id is None:
+            continue
+        for metric, value in (("training_assigned", 1), ("training_completed", pair.completed)):
+            rows.append(
+                {"branch_id": pair.branch_id, "staff_id": pair.staff_id, "metric": metric,
+                 "value": float(value)}
+            )  # fmt: skip
     return rows

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from pcrm.audit.services import audit_record
 from pcrm.playbook.loyalty import scores_sql
 from pcrm.playbook.models import DailySnapshot
-from pcrm.playbook.snapshot_sources import SOURCES, source_rows
+from pcrm.playbook.snapshot_sources import SOURCES, plan_rows, source_rows, training_rows
 
 Key = tuple[int | None, int | None, str, str]  # branch, staff, metric, dimension
 
@@ -94,6 +94,12 @@ def _add_sources(fig: _Figures, as_of: dt.date) -> None:
                 fig.add_scoped(branch, staff, source.metric, dim, row["value"])
 
 
+def _add_computed(fig: _Figures, as_of: dt.date) -> None:
+    """Figures that are not one filter of one table: plans on/off track, training."""
+    for row in [*plan_rows(as_of), *training_rows(as_of)]:
+        fig.add_scoped(row["branch_id"], row["staff_id"], row["metric"], "", row["value"])
+
+
 def _ratio(num: float, den: float, scale: float = 1.0) -> float | None:
     return round(num * scale / den, 4) if den else None
 
@@ -133,6 +139,7 @@ def snapshot_take(*, actor: Any, as_of: dt.date) -> dict[str, Any]:
     _add_customers(fig, _customer_groups(as_of))
     customers_seconds = time.perf_counter() - started
     _add_sources(fig, as_of)
+    _add_computed(fig, as_of)
     _derive(fig)
     DailySnapshot.objects.filter(as_of=as_of).delete()
     rows = [

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from pcrm.acquisition.policy import referral as referral_policy
 from pcrm.org.models import Branch
 from pcrm.playbook.choices import Quadrant, Tier
 from pcrm.reports.figures import Figures, Range, as_chart, branch_comparison, branch_flows, rate
@@ -20,6 +21,22 @@ from pcrm.reports.figures import Figures, Range, as_chart, branch_comparison, br
 NONE_LABEL = _("未分层")
 TIER_LABELS: dict[str, Any] = {**dict(Tier.choices), "none": NONE_LABEL}
 QUADRANT_LABELS: dict[str, Any] = {**dict(Quadrant.choices), "none": NONE_LABEL}
+# Per-staff figures that put a member of staff in the work table.
+WORK_METRICS = frozenset({"wi_created", "wi_completed", "wi_overdue", "wi_open", "customers"})
+# The referrer credit table: one column per referral outcome, in funnel order.
+REFERRER_COLUMNS = [
+    ("referrals", _("推荐")),
+    ("referrals_accepted", _("已接收")),
+    ("referrals_contacted", _("已联系")),
+    ("referrals_established", _("确立关系")),
+    ("referrals_sold", _("成交产品")),
+]
+# Policy credit step → the figure counting it.
+CREDIT_STEPS = [
+    ("contacted", "referrals_contacted"),
+    ("established", "referrals_established"),
+    ("product_sold", "referrals_sold"),
+]
 STAGE_LABELS = {
     "identified": _("已识别"),
     "contacted": _("已联系"),
@@ -46,19 +63,36 @@ class Tile:
         return f"{self.value:,.{self.digits}f}"
 
 
+Drill = tuple[str, str, int | None]  # metric, dimension, member of staff
+
+
 @dataclass
 class Table:
-    """A table of the page; ``drill`` of a row is (metric, dimension, staff id) or None."""
+    """A table of the page. ``drills`` link a row's first cell to the list behind it;
+    ``cell_drills`` link other cells (column index → drill) to theirs. The view turns
+    both into addresses (``hrefs``, ``cell_hrefs``). ``pager``: the page of a live
+    table that is paginated."""
 
     key: str
     title: str | Promise
     columns: list[str | Promise]
     rows: list[list[Any]] = field(default_factory=list)
-    drills: list[tuple[str, str, int | None] | None] = field(default_factory=list)
+    drills: list[Drill | None] = field(default_factory=list)
     hrefs: list[str] = field(default_factory=list)
+    cell_drills: list[dict[int, Drill]] = field(default_factory=list)
+    cell_hrefs: list[dict[int, str]] = field(default_factory=list)
+    pager: Any = None
+    empty: str | Promise = ""  # what an empty table says, when not "no snapshot yet"
 
-    def linked_rows(self) -> list[tuple[str, list[Any]]]:
-        return list(zip(self.hrefs or [""] * len(self.rows), self.rows, strict=False))
+    def linked_rows(self) -> list[list[tuple[Any, str]]]:
+        """Each row as (cell, address or "") pairs."""
+        linked = []
+        for i, row in enumerate(self.rows):
+            links = dict(self.cell_hrefs[i]) if i < len(self.cell_hrefs) else {}
+            if i < len(self.hrefs) and self.hrefs[i]:
+                links[0] = self.hrefs[i]
+            linked.append([(cell, links.get(j, "")) for j, cell in enumerate(row)])
+        return linked
 
 
 def _tile(fig: Figures, label: Any, metric: str, dim: str = "", **kw: Any) -> Tile:
@@ -71,6 +105,7 @@ def goal_tiles(fig: Figures) -> list[Tile]:
         _tile(fig, _("投诉满意度（1–5）"), "satisfaction", digits=2),
         _tile(fig, _("忠诚度（0–100）"), "loyalty", "", digits=1),
         _tile(fig, _("贡献度：年收入估算（元）"), "income"),
+        _tile(fig, _("持有产品数"), "products"),
         _tile(fig, _("客户数"), "customers"),
         _tile(fig, _("管理资产（元）"), "aum"),
         _tile(fig, _("12个月留存率"), "retention_rate", unit="%", digits=1),
@@ -124,9 +159,13 @@ def staff_table(fig: Figures) -> Table:
             _("完成率（%）"),
             _("名下客户"),
             _("平均忠诚度"),
+            _("管理资产（元）"),
+            _("收入估算（元）"),
         ],
     )
     for staff_id, name in sorted(fig.staff_names.items(), key=lambda kv: kv[1]):
+        if not any(metric in WORK_METRICS for metric, _dim in fig.staff[staff_id]):
+            continue  # e.g. a teller who only referred customers
         created = fig.value("wi_created", staff=staff_id) or 0
         completed = fig.value("wi_completed", staff=staff_id) or 0
         loyalty = fig.value("loyalty", staff=staff_id)
@@ -139,15 +178,45 @@ def staff_table(fig: Figures) -> Table:
                 rate(completed, created),
                 int(fig.value("customers", staff=staff_id) or 0),
                 round(loyalty, 1) if loyalty is not None else None,
+                round(fig.value("aum", staff=staff_id) or 0, 2),
+                round(fig.value("income", staff=staff_id) or 0, 2),
             ]
         )
         table.drills.append(("wi_overdue", "", staff_id))
     return table
 
 
+def referrer_table(fig: Figures) -> Table:
+    """Referrer credit (推荐积分) per member of staff over the range: referrals made, and
+    the outcomes that happened in the range, each drilling into its referrals; credit =
+    the acquisition policy's points per outcome (contacted, established, product sold)."""
+    points = referral_policy()["credit"]
+    table = Table(
+        key="referrers",
+        title=_("推荐人积分"),
+        columns=[_("推荐人"), *(label for _m, label in REFERRER_COLUMNS), _("积分")],
+    )
+    ranked = []
+    for staff_id, name in fig.staff_names.items():
+        counts = [int(fig.value(metric, staff=staff_id) or 0) for metric, _l in REFERRER_COLUMNS]
+        if not any(counts):
+            continue
+        by_metric = dict(zip((m for m, _l in REFERRER_COLUMNS), counts, strict=True))
+        credit = sum(int(points[step]) * by_metric[metric] for step, metric in CREDIT_STEPS)
+        ranked.append((-credit, name, staff_id, counts, credit))
+    for _neg, name, staff_id, counts, credit in sorted(ranked):
+        table.rows.append([name, *counts, credit])
+        table.drills.append(("referrals", "", staff_id))
+        table.cell_drills.append(
+            {i + 1: (metric, "", staff_id) for i, (metric, _l) in enumerate(REFERRER_COLUMNS)}
+        )
+    return table
+
+
 def section_tiles(fig: Figures) -> dict[str, list[Tile]]:
     created, completed = fig.value("wi_created"), fig.value("wi_completed")
     taken, passed = fig.value("exams_taken"), fig.value("exams_passed")
+    assigned, done = fig.value("training_assigned"), fig.value("training_completed")
     decided, in_time = fig.value("complaints_decided"), fig.value("complaints_decided_in_time")
     return {
         "work": [
@@ -168,6 +237,7 @@ def section_tiles(fig: Figures) -> dict[str, list[Tile]]:
             _tile(fig, _("价值提升计划：正常"), "plans_on_track"),
             _tile(fig, _("价值提升计划：滞后"), "plans_off_track"),
             _tile(fig, _("价值提升计划：已完成"), "plans_done"),
+            _tile(fig, _("执行中计划客户资产变化（元）"), "plans_aum_change"),
             _tile(fig, _("管理资产增长（元）"), "aum_growth"),
         ],
         "complaints": [
@@ -184,6 +254,9 @@ def section_tiles(fig: Figures) -> dict[str, list[Tile]]:
             _tile(fig, _("挽回资产（元）"), "aum_saved"),
         ],
         "training": [
+            _tile(fig, _("应完成考试（人次）"), "training_assigned"),
+            _tile(fig, _("已完成考试（人次）"), "training_completed"),
+            Tile(label=_("培训完成率"), value=rate(done, assigned), unit="%", digits=1),
             _tile(fig, _("参加考试"), "exams_taken"),
             _tile(fig, _("考试通过"), "exams_passed"),
             Tile(label=_("通过率"), value=rate(passed, taken), unit="%", digits=1),
@@ -191,10 +264,35 @@ def section_tiles(fig: Figures) -> dict[str, list[Tile]]:
     }
 
 
+def _by_dimension(
+    fig: Figures, days: list[Any], metric: str, labels: dict[str, Any], scale: float = 1.0
+) -> dict[str, Any]:
+    """One line per member of the dimension (tier, quadrant), each drilling into its list."""
+    present = [d for d in labels if (metric, d) in fig.series]
+    return as_chart(
+        days,
+        [
+            {
+                "label": str(labels[d]),
+                "data": [round(v / scale, 1) if v is not None else None
+                         for v in fig.trend(metric, d)],
+                "drill": metric,
+                "dimension": d,
+            }
+            for d in present
+        ],
+    )  # fmt: skip
+
+
+def _times_20(values: list[float | None]) -> list[float | None]:
+    """A 1–5 score on the 0–100 scale of loyalty, so both share one axis."""
+    return [v * 20 if v else None for v in values]
+
+
 def charts(fig: Figures, span: Range) -> dict[str, Any]:
-    """Chart.js data: goal trends, customers by tier over time, pipeline by stage."""
+    """Chart.js data: the three goals' trends (satisfaction, loyalty, contribution),
+    customers and AUM by tier and quadrant over time, and the pipeline by stage."""
     days = span.days()
-    tiers = [d for d in TIER_LABELS if ("customers_by_tier", d) in fig.series]
     stages = [s for s in STAGE_LABELS if ("opportunities", s) in fig.series]
     return {
         "goals": as_chart(
@@ -202,24 +300,24 @@ def charts(fig: Figures, span: Range) -> dict[str, Any]:
             [
                 {"label": str(_("忠诚度")), "data": fig.trend("loyalty"), "drill": "loyalty"},
                 {
-                    "label": str(_("满意度×20")),
-                    "data": [v * 20 if v else None for v in fig.trend("satisfaction")],
+                    "label": str(_("投诉满意度×20")),
+                    "data": _times_20(fig.trend("satisfaction")),
                     "drill": "satisfaction",
+                },
+                {
+                    "label": str(_("问卷满意度×20")),
+                    "data": _times_20(fig.trend("survey_satisfaction")),
+                    "drill": "survey_satisfaction",
                 },
             ],
         ),
-        "tiers": as_chart(
+        "contribution": as_chart(
             days,
-            [
-                {
-                    "label": str(TIER_LABELS[t]),
-                    "data": fig.trend("customers_by_tier", t),
-                    "drill": "customers_by_tier",
-                    "dimension": t,
-                }
-                for t in tiers
-            ],
+            [{"label": str(_("年收入估算（元）")), "data": fig.trend("income"), "drill": "income"}],
         ),
+        "tiers": _by_dimension(fig, days, "customers_by_tier", TIER_LABELS),
+        "aum_tiers": _by_dimension(fig, days, "aum_by_tier", TIER_LABELS, 10000),
+        "quadrants": _by_dimension(fig, days, "customers_by_quadrant", QUADRANT_LABELS),
         "pipeline": as_chart(
             [str(STAGE_LABELS[s]) for s in stages],
             [
@@ -243,6 +341,7 @@ def branch_page(fig: Figures, span: Range) -> dict[str, Any]:
             "tiers": _dim_table(fig, "tiers", _("按客户等级"), "tier", TIER_LABELS),
             "quadrants": _dim_table(fig, "quadrants", _("按象限"), "quadrant", QUADRANT_LABELS),
             "staff": staff_table(fig),
+            "referrers": referrer_table(fig),
         },
         "charts": charts(fig, span),
     }
@@ -250,8 +349,10 @@ def branch_page(fig: Figures, span: Range) -> dict[str, Any]:
 
 COMPARED = ["customers", "aum", "loyalty", "retention_rate", "income", "satisfaction",
             "survey_satisfaction", "wi_overdue", "complaints_open", "complaints_overdue",
-            "winback_at_risk"]  # fmt: skip
-COMPARED_FLOWS = ["wi_created", "wi_completed"]
+            "winback_at_risk", "aum_growth", "plans_on_track", "plans_off_track",
+            "training_assigned", "training_completed"]  # fmt: skip
+COMPARED_FLOWS = ["wi_created", "wi_completed", "referrals", "conversions", "exams_taken",
+                  "exams_passed"]  # fmt: skip
 
 
 def comparison_table(span: Range, branches: list[Branch]) -> Table:
@@ -275,6 +376,13 @@ def comparison_table(span: Range, branches: list[Branch]) -> Table:
             _("处理中投诉"),
             _("超期投诉"),
             _("待挽回"),
+            _("管理资产增长（元）"),
+            _("提升计划：正常"),
+            _("提升计划：滞后"),
+            _("推荐"),
+            _("转化为客户"),
+            _("考试通过率（%）"),
+            _("培训完成率（%）"),
         ],
     )
     for branch in branches:
@@ -296,6 +404,13 @@ def comparison_table(span: Range, branches: list[Branch]) -> Table:
                 int(s.get("complaints_open", 0)),
                 int(s.get("complaints_overdue", 0)),
                 int(s.get("winback_at_risk", 0)),
+                round(s.get("aum_growth", 0), 2),
+                int(s.get("plans_on_track", 0)),
+                int(s.get("plans_off_track", 0)),
+                int(f.get("referrals", 0)),
+                int(f.get("conversions", 0)),
+                rate(f.get("exams_passed"), f.get("exams_taken")),
+                rate(s.get("training_completed"), s.get("training_assigned")),
             ]
         )
         table.drills.append(("branch", branch.code, None))

@@ -22,12 +22,22 @@ from django.utils.translation import gettext_lazy as _
 
 from pcrm.customers.models import Customer
 from pcrm.lib.masking import mask_name
-from pcrm.org.models import Branch
+from pcrm.org.models import Branch, Staff
 from pcrm.playbook.loyalty import COLUMNS, scores_sql
-from pcrm.playbook.snapshot_sources import SOURCE_BY_METRIC, Source
+from pcrm.playbook.snapshot_sources import (
+    SOURCE_BY_METRIC,
+    TRAINING_METRICS,
+    Source,
+    training_pairs,
+)
 from pcrm.reports.figures import FLOWS, Range
+from pcrm.reports.plans import COLUMNS as PLAN_COLUMNS
+from pcrm.reports.plans import PLAN_METRICS, plan_drill_rows
+from pcrm.training.models import Paper
 
-CUSTOMER_METRICS = {"customers", "aum", "loyalty", "income", "retention_rate", "aum_growth"}
+CUSTOMER_METRICS = {
+    "customers", "aum", "loyalty", "income", "retention_rate", "aum_growth", "products",
+}  # fmt: skip
 BY_DIMENSION = {
     "customers_by_tier": ("tier", None),
     "aum_by_tier": ("tier", None),
@@ -41,7 +51,7 @@ BY_DIMENSION = {
 
 CUSTOMER_COLUMNS: list[str | Promise] = [
     _("客户号"), _("姓名"), _("客户经理"), _("等级"), _("象限"), _("管理资产（元）"),
-    _("忠诚度"), _("收入估算（元）"),
+    _("忠诚度"), _("收入估算（元）"), _("持有产品数"), _("资产净流入（元）"),
 ]  # fmt: skip
 MODEL_COLUMNS: dict[str, list[tuple[str | Promise, str]]] = {
     "workitem": [(_("客户号"), "customer.customer_no"), (_("类型"), "kind"),
@@ -51,8 +61,8 @@ MODEL_COLUMNS: dict[str, list[tuple[str | Promise, str]]] = {
     "swipe": [(_("刷卡时间"), "swiped_at"), (_("客户号"), "customer.customer_no")],
     "prospect": [(_("登记时间"), "created_at"), (_("成为客户时间"), "converted_at"),
                  (_("客户号"), "customer.customer_no")],
-    "valueplan": [(_("客户号"), "customer.customer_no"), (_("负责人"), "owner.name"),
-                  (_("目标日期"), "due_on"), (_("状态"), "status")],
+    "valueplan": [(_("计划"), "title"), (_("负责人"), "owner.name"),
+                  (_("开始日期"), "starts_on"), (_("目标日期"), "due_on"), (_("状态"), "status")],
     "opportunity": [(_("客户号"), "customer.customer_no"), (_("负责人"), "owner.name"),
                     (_("阶段"), "stage")],
     "complaintcase": [(_("投诉编号"), "case_no"), (_("受理时间"), "received_at"),
@@ -147,6 +157,7 @@ def _customer_rows(
             c.customer_no, mask_name(c.name), c.manager.name if c.manager else "",
             s["tier"], s["quadrant"], round(float(s["aum"] or 0), 2),
             round(float(s["loyalty"] or 0), 1), round(float(s["income"] or 0), 2),
+            int(s["products"] or 0), round(float(s["growth"] or 0), 2),
         ])  # fmt: skip
     return total, rows
 
@@ -187,6 +198,13 @@ def drill_page(
             raise Http404
         total, rows = _customer_rows(scope, metric, dimension, limit, offset)
         return Page(columns=CUSTOMER_COLUMNS, rows=rows, total=total)
+    if metric in TRAINING_METRICS:
+        return _training_page(scope, metric, limit, offset)
+    if metric in PLAN_METRICS:
+        branch_id = scope.branch.pk if scope.branch else None
+        rows = plan_drill_rows(metric=metric, branch_id=branch_id, owner_id=scope.staff_id)
+        shown = rows if limit is None else rows[offset : offset + limit]
+        return Page(columns=PLAN_COLUMNS, rows=shown, total=len(rows))
     source = SOURCE_BY_METRIC.get(metric)
     if source is None:
         raise Http404
@@ -198,12 +216,44 @@ def drill_page(
     return Page(columns=[label for label, _p in columns], rows=rows, total=total)
 
 
+TRAINING_COLUMNS: list[str | Promise] = [_("员工"), _("工号"), _("试卷"), _("已完成")]
+
+
+def _training_page(scope: Scope, metric: str, limit: int | None, offset: int) -> Page:
+    """The (staff, paper) pairs behind a training tile, as the snapshot counted them."""
+    pairs = [
+        p
+        for p in training_pairs(scope.span.end)
+        if p.branch_id is not None
+        and (scope.branch is None or p.branch_id == scope.branch.pk)
+        and (scope.staff_id is None or p.staff_id == scope.staff_id)
+        and (metric == "training_assigned" or p.completed)
+    ]
+    shown = pairs if limit is None else pairs[offset : offset + limit]
+    staff = {s.pk: s for s in Staff.objects.filter(pk__in={p.staff_id for p in shown})}
+    papers = dict(
+        Paper.objects.filter(pk__in={p.paper_id for p in shown}).values_list("pk", "name")
+    )
+    rows = [
+        [staff[p.staff_id].name, staff[p.staff_id].staff_code, papers.get(p.paper_id, ""),
+         str(_("是") if p.completed else _("否"))]
+        for p in shown
+    ]  # fmt: skip
+    return Page(columns=TRAINING_COLUMNS, rows=rows, total=len(pairs))
+
+
 def _iterate(qs: QuerySet[Any], limit: int | None) -> Iterator[Any]:
     return qs.iterator(chunk_size=2000) if limit is None else iter(qs)
 
 
 def drillable(metric: str) -> bool:
-    return metric in CUSTOMER_METRICS or metric in BY_DIMENSION or metric in SOURCE_BY_METRIC
+    return (
+        metric in CUSTOMER_METRICS
+        or metric in BY_DIMENSION
+        or metric in SOURCE_BY_METRIC
+        or metric in PLAN_METRICS
+        or metric in TRAINING_METRICS
+    )
 
 
 __all__ = ["Page", "Scope", "drill_page", "drillable"]

@@ -25,6 +25,8 @@ FLOWS = frozenset(
         "wi_created",
         "wi_completed",
         "referrals",
+        "referrals_accepted",
+        "referrals_contacted",
         "referrals_established",
         "referrals_sold",
         "walk_ins",

@@ -12,4 +12,9 @@ urlpatterns: list[URLPattern] = [
     path("branch/<str:code>/", views.branch_dashboard, name="branch"),
     path("branch/<str:code>/drill/<slug:metric>/", views.branch_drill, name="branch_drill"),
     path("branch/<str:code>/table/<slug:key>.xlsx", views.branch_table_export, name="branch_table"),
+    path(
+        "satisfaction/<slug:key>.xlsx",
+        views.satisfaction_table_export,
+        name="satisfaction_table",
+    ),
 ]

@@ -15,13 +15,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
+from pcrm.campaigns.surveys import may_see_results
 from pcrm.org.models import Branch
 from pcrm.reports.access import report_branch_get, report_branches_for, require_bank, sees_bank
 from pcrm.reports.dashboard import Table, branch_page, comparison_chart, comparison_table
 from pcrm.reports.drilldown import Scope, drill_page, drillable
 from pcrm.reports.export import xlsx_response
 from pcrm.reports.figures import Range, figures_for, latest_snapshot_day, range_for
+from pcrm.reports.plans import plan_table_all, plan_table_page
+from pcrm.reports.survey_tables import survey_table
 
 PAGE_SIZE = 50
 
@@ -42,7 +46,21 @@ def _link_page(page: dict[str, Any], base: str, span: Range) -> None:
         if tile.metric and drillable(tile.metric):
             tile.href = _link(base, span, tile.metric, tile.dimension)
     for table in page["tables"].values():
-        table.hrefs = [_link(base, span, *drill) if drill else "" for drill in table.drills]
+        if table.drills:
+            table.hrefs = [_link(base, span, *drill) if drill else "" for drill in table.drills]
+        table.cell_hrefs = [
+            {col: _link(base, span, *drill) for col, drill in cells.items()}
+            for cells in table.cell_drills
+        ]
+
+
+def _with_plans(page: dict[str, Any], branch: Branch | None, request: HttpRequest) -> None:
+    """Add the live, paginated table of active plans (each row opens its plan)."""
+    table, pager = plan_table_page(
+        branch_id=branch.pk if branch else None, number=request.GET.get("plans_page")
+    )
+    table.pager = pager
+    page["tables"]["plans"] = table
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -86,6 +104,7 @@ def branch_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     branch = report_branch_get(user=request.user, code=code)
     span = _span(request)
     page = branch_page(figures_for(branch=branch, span=span), span)
+    _with_plans(page, branch, request)
     drill_base = reverse("reports:branch_drill", args=[branch.code, "_"])[:-2]
     _link_page(page, drill_base, span)
     context = {
@@ -107,6 +126,7 @@ def bank_view(request: HttpRequest) -> HttpResponse:
     span = _span(request)
     fig = figures_for(branch=None, span=span, with_staff=False)
     page = branch_page(fig, span)
+    _with_plans(page, None, request)
     branches = list(Branch.objects.order_by("code"))
     comparison = comparison_table(span, branches)
     drill_base = reverse("reports:bank_drill", args=["_"])[:-2]
@@ -185,6 +205,8 @@ def branch_table_export(request: HttpRequest, code: str, key: str) -> HttpRespon
     """One table of the branch dashboard as XLSX."""
     branch = report_branch_get(user=request.user, code=code)
     span = _span(request)
+    if key == "plans":
+        return _table_response(plan_table_all(branch_id=branch.pk), f"{branch.code}-plans")
     tables: dict[str, Table] = branch_page(figures_for(branch=branch, span=span), span)["tables"]
     if key not in tables:
         raise Http404
@@ -198,6 +220,8 @@ def bank_table_export(request: HttpRequest, key: str) -> HttpResponse:
     span = _span(request)
     if key == "branches":
         table = comparison_table(span, list(Branch.objects.order_by("code")))
+    elif key == "plans":
+        table = plan_table_all(branch_id=None)
     else:
         fig = figures_for(branch=None, span=span, with_staff=False)
         tables: dict[str, Table] = branch_page(fig, span)["tables"]
@@ -205,3 +229,15 @@ def bank_table_export(request: HttpRequest, key: str) -> HttpResponse:
             raise Http404
         table = tables[key]
     return _table_response(table, f"bank-{key}-{span.end:%Y%m%d}")
+
+
+@login_required
+def satisfaction_table_export(request: HttpRequest, key: str) -> HttpResponse:
+    """A table of the satisfaction results page as XLSX, with the page's filters (the
+    query string) and its scope; 404 for roles without results."""
+    if not may_see_results(request.user):
+        raise Http404
+    table = survey_table(user=request.user, params=request.GET, key=key)
+    if table is None:
+        raise Http404
+    return _table_response(table, f"satisfaction-{key}-{timezone.localdate():%Y%m%d}")

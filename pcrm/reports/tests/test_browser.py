@@ -33,8 +33,9 @@ def test_head_opens_the_dashboard_and_drills_into_a_tile(page, live_server, pers
     assert page.url.endswith("/reports/branch/B1/")
     assert page.evaluate("typeof window.Chart") == "function"  # the bundled Chart.js
     assert page.locator("canvas[data-chart=goals]").count() == 1
-    # Goals and tiers are drawn; the empty pipeline (no opportunities) says so instead.
-    assert page.evaluate("Object.keys(window.Chart.instances).length") == 2
+    # The goal, contribution, tier, AUM-by-tier and quadrant trends are drawn; the empty
+    # pipeline (no opportunities) says so instead.
+    assert page.evaluate("Object.keys(window.Chart.instances).length") == 5
     assert page.locator("canvas[data-chart=pipeline]").count() == 0
 
     tile = page.locator('a.num[data-metric="complaints_open"]')

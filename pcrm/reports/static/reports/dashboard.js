@@ -1,7 +1,9 @@
 // Dashboard charts (Chart.js bundled by django-unfold); a click drills into the list behind.
+// Also serves other report pages (the satisfaction results): a root marked data-chart-root
+// whose datasets carry their own links.
 (function () {
   "use strict";
-  var root = document.getElementById("dashboard");
+  var root = document.getElementById("dashboard") || document.querySelector("[data-chart-root]");
   var source = document.getElementById("report-charts");
   if (!root || !source || typeof window.Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
@@ -41,6 +43,7 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        plugins: { title: { display: true, text: canvas.getAttribute("aria-label") } },
         onClick: function (event, elements, chart) {
           if (!elements.length) { return; }
           var url = target(chart, elements[0]);
