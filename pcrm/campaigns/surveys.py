@@ -39,7 +39,7 @@ from pcrm.campaigns.policy import survey_channel, survey_policy, survey_window_d
 from pcrm.customers.models import Customer
 from pcrm.customers.selectors import customer_list_for
 from pcrm.lib.masking import mask_email, mask_name
-from pcrm.notify.services import sms_send
+from pcrm.notify.services import Sms, sms_send_bulk
 from pcrm.org.roles import can
 from pcrm.org.selectors import branch_heads_of
 from pcrm.worklist.choices import Content, Kind
@@ -205,20 +205,32 @@ def _recently_surveyed(customer_ids: list[int], since: dt.datetime) -> dict[int,
     return {r["customer_id"]: r["last"] for r in rows}
 
 
-def _deliver(*, actor: Any, customer: Customer, channel: str, link: str, days: int) -> None:
-    body = _("您好！诚邀您花一分钟参加我行客户满意度调查：%(link)s （%(days)s 天内有效）。") % {
+def _invitation_text(link: str, days: int) -> str:
+    return _("您好！诚邀您花一分钟参加我行客户满意度调查：%(link)s （%(days)s 天内有效）。") % {
         "link": link,
         "days": days,
     }
-    if channel == "sms":
-        sms_send(
-            actor=actor,
-            template="generic",
-            values={"text": body},
-            phone=customer.phone,
-            branch_code=customer.branch.code,
-        )
-    else:
+
+
+def _deliver(*, actor: Any, deliveries: list[tuple[Customer, str, str]], days: int) -> None:
+    """Send the invitations: the SMS in one bulk write, the e-mails one by one."""
+    sms_send_bulk(
+        actor=actor,
+        template="generic",
+        messages=[
+            Sms(
+                phone=customer.phone,
+                values={"text": _invitation_text(link, days)},
+                branch_code=customer.branch.code,
+            )
+            for customer, channel, link in deliveries
+            if channel == "sms"
+        ],
+    )
+    for customer, channel, link in deliveries:
+        if channel == "sms":
+            continue
+        body = _invitation_text(link, days)
         sent = send_mail(_("客户满意度调查"), body, None, [customer.email]) > 0
         audit_record(
             actor=actor,
@@ -264,7 +276,8 @@ def survey_send(
         allowed = set(visible.filter(pk__in=ids).values_list("pk", flat=True))
     days = int(survey_policy()["expiry_days"])
     result = SendResult()
-    sent_rows: list[dict[str, Any]] = []
+    invitations: list[SurveyInvitation] = []
+    deliveries: list[tuple[Customer, str, str]] = []  # customer, channel, link
     for target in targets:
         customer = target.customer
         if actor is not None and customer.pk not in allowed:
@@ -289,30 +302,33 @@ def survey_send(
             result.no_channel += 1
             continue
         token = secrets.token_urlsafe(24)
-        invitation = SurveyInvitation.objects.create(
-            survey=survey,
-            customer=customer,
-            token_hash=token_hash(token),
-            trigger=trigger,
-            subject=target.subject[:64],
-            channel=channel,
-            tier=target.tier,
-            quadrant=target.quadrant,
-            branch_id=customer.branch_id,
-            manager_id=customer.manager_id,
-            sent_at=now,
-            expires_at=now + dt.timedelta(days=days),
+        invitations.append(
+            SurveyInvitation(
+                survey=survey,
+                customer=customer,
+                token_hash=token_hash(token),
+                trigger=trigger,
+                subject=target.subject[:64],
+                channel=channel,
+                tier=target.tier,
+                quadrant=target.quadrant,
+                branch_id=customer.branch_id,
+                manager_id=customer.manager_id,
+                sent_at=now,
+                expires_at=now + dt.timedelta(days=days),
+            )
         )
-        _deliver(
-            actor=actor, customer=customer, channel=channel, link=survey_link(token), days=days
-        )
+        deliveries.append((customer, channel, survey_link(token)))
         last_sent[customer.pk] = now
         if target.subject:
             subjects.add((customer.pk, target.subject))
         result.sent += 1
-        sent_rows.append(
-            {"target_id": invitation.pk, "customer": customer.customer_no, "channel": channel}
-        )
+    SurveyInvitation.objects.bulk_create(invitations, batch_size=1000)
+    _deliver(actor=actor, deliveries=deliveries, days=days)
+    sent_rows = [
+        {"target_id": inv.pk, "customer": inv.customer.customer_no, "channel": inv.channel}
+        for inv in invitations
+    ]
     audit_record_bulk(
         actor=actor,
         action="survey.invite",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from pcrm.audit.services import audit_record
+from pcrm.audit.services import audit_record, audit_record_bulk
 from pcrm.lib.masking import mask_email, mask_phone
 from pcrm.notify.backends import get_backend
 from pcrm.notify.live import live_publish
@@ -60,6 +61,65 @@ def sms_send(
     if getattr(backend, "uses_network", False):
         transaction.on_commit(lambda: sms_dispatch(message_ids=[message.pk]))
     return message
+
+
+@dataclass(frozen=True)
+class Sms:
+    """One message of a bulk send: a number, the template's values, the branch audited."""
+
+    phone: str
+    values: Mapping[str, object]
+    branch_code: str = ""
+
+
+@transaction.atomic(savepoint=False)  # part of the caller's transaction; no savepoint
+def sms_send_bulk(*, actor: Any, template: str, messages: Sequence[Sms]) -> list[SmsMessage]:
+    """Send one templated SMS per number in one insert and one audit insert.
+
+    The same outbox, statuses and audit events as :func:`sms_send`, for sends to many
+    customers at once (survey invitations); messages without a number are left out.
+    """
+    chosen = template_get(template)
+    backend = get_backend()
+    label = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    rows = [
+        SmsMessage(
+            phone=sms.phone,
+            phone_masked=mask_phone(sms.phone),
+            template=chosen.code,
+            params=chosen.ordered(sms.values),
+            body=chosen.render(sms.values),
+            backend=label,
+        )
+        for sms in messages
+        if sms.phone
+    ]
+    if not rows:
+        return []
+    network = getattr(backend, "uses_network", False)
+    if not network:
+        backend.send_messages(rows)
+    SmsMessage.objects.bulk_create(rows, batch_size=1000)
+    branches = [sms.branch_code for sms in messages if sms.phone]
+    audit_record_bulk(
+        actor=actor,
+        action="sms.send",
+        target_type=SmsMessage._meta.label_lower,
+        rows=[
+            {
+                "target_id": row.pk,
+                "branch_code": branch,
+                "template": chosen.code,
+                "to": row.phone_masked,
+                "status": row.status,
+            }
+            for row, branch in zip(rows, branches, strict=True)
+        ],
+    )
+    if network:
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: sms_dispatch(message_ids=ids))
+    return rows
 
 
 def sms_dispatch(*, message_ids: list[int]) -> int:

@@ -394,3 +394,33 @@ def test_results_scoping(personas, client) -> None:  # type: ignore[no-untyped-d
     assert 'id="answered">1<' in html
     assert "意见4" in html
     assert "意见5" not in html
+
+
+def test_sending_writes_in_bulk(personas) -> None:  # type: ignore[no-untyped-def]
+    """The same number of queries for 2 customers as for 8: invitations, SMS and their
+    audit events are each one insert."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pcrm.customers.models import Customer
+
+    def customers(n: int, start: int) -> list[Any]:
+        made = [
+            CustomerFactory(
+                branch=personas.branch,
+                phone=f"1390000{start + i:04d}",
+                marketing_consent=True,
+                contact_preference="moderate",
+            )
+            for i in range(n)
+        ]
+        return list(Customer.objects.select_related("branch").filter(pk__in=[c.pk for c in made]))
+
+    few, many = customers(2, 0), customers(8, 100)
+    survey_for(trigger="periodic", branch_id=personas.branch.pk)  # the default survey, made once
+    with CaptureQueriesContext(connection) as small:
+        assert send(few)["sent"] == 2
+    with CaptureQueriesContext(connection) as large:
+        assert send(many)["sent"] == 8
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert SmsMessage.objects.count() == 10

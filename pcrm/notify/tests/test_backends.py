@@ -15,7 +15,14 @@ from pcrm.audit.models import AuditEvent
 from pcrm.notify.backends import get_backend
 from pcrm.notify.backends.console import ConsoleBackend
 from pcrm.notify.models import SmsMessage, SmsStatus
-from pcrm.notify.services import mail_send, sms_dispatch, sms_send, sms_status_set
+from pcrm.notify.services import (
+    Sms,
+    mail_send,
+    sms_dispatch,
+    sms_send,
+    sms_send_bulk,
+    sms_status_set,
+)
 from tests.factories import StaffFactory
 
 pytestmark = [
@@ -213,3 +220,43 @@ def test_mail_goes_through_django_mail(mailoutbox: Any) -> None:
     assert mailoutbox[0].to == ["wu@example.com"]
     event = AuditEvent.objects.get(action="mail.send")
     assert event.data["to"] == "w***@example.com"
+
+
+def test_bulk_send_stores_and_audits_each_message_without_numbers_in_the_audit() -> None:
+    messages = [
+        Sms(phone="13800001111", values={"text": "一"}, branch_code="B1"),
+        Sms(phone="", values={"text": "无号码"}, branch_code="B1"),
+        Sms(phone="13900002222", values={"text": "二"}, branch_code="B2"),
+    ]
+    sent = sms_send_bulk(actor=None, template="generic", messages=messages)
+    assert [m.body for m in sent] == ["一", "二"]
+    stored = list(SmsMessage.objects.order_by("pk"))
+    assert [m.phone for m in stored] == ["13800001111", "13900002222"]
+    assert {m.status for m in stored} == {SmsStatus.STORED}
+    events = list(AuditEvent.objects.filter(action="sms.send").order_by("pk"))
+    assert [(e.target_id, e.branch_code) for e in events] == [
+        (str(stored[0].pk), "B1"),
+        (str(stored[1].pk), "B2"),
+    ]
+    assert events[1].data["to"] == "139****2222"
+    assert "13900002222" not in json.dumps([e.data for e in events])
+
+
+def test_bulk_send_through_a_gateway_goes_after_commit(
+    fake_gateway: list[dict[str, Any]], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        sms_send_bulk(
+            actor=None,
+            template="walk_in_alert",
+            messages=[
+                Sms(phone="13800001111", values=VALUES),
+                Sms(phone="13800002222", values=VALUES),
+            ],
+        )
+        assert fake_gateway == []
+    assert sorted(n for call in fake_gateway for n in call["PhoneNumberSet"]) == [
+        "+8613800001111",
+        "+8613800002222",
+    ]
+    assert {m.status for m in SmsMessage.objects.all()} == {SmsStatus.SENT}
