@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import string
 from typing import Any
 
 from django.db import transaction
@@ -63,6 +64,12 @@ def staff_save(
     return staff
 
 
+# Letters and digits only (about 256 bits): a token survives double-click selection,
+# shell quoting and the queue machines' configuration screens unchanged.
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+TOKEN_LENGTH = 43
+
+
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -74,7 +81,7 @@ def api_token_create(
     """Create a token; the raw value is returned once and never stored."""
     if kind == ApiToken.Kind.QUEUE_DEVICE and branch is None:
         raise ValueError("a queue device token must be bound to a branch (--branch)")
-    raw = "pcrm_" + secrets.token_urlsafe(32)
+    raw = "pcrm_" + "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
     token = ApiToken.objects.create(
         name=name, kind=kind, branch=branch, prefix=raw[5:13], key_hash=_hash_token(raw)
     )
