@@ -149,6 +149,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pcrm.org.context_processors.navigation",
             ],
+            # Project-wide template tags that belong to no app.
+            "libraries": {"pager": "pcrm.lib.pager"},
         },
     },
 ]
