@@ -13,32 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import time
 from decimal import Decimal
 from typing import Any
+
+from bench._harness import pct, setup_django
 
 SCALE = float(os.environ.get("PCRM_BENCH_SCALE", "1"))
 CUSTOMERS = max(1000, int(20_000 * SCALE))
 RUNS = 30
 PAGE = 50
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("PCRM_DATA_DIR", tempfile.mkdtemp(prefix="pcrm-bench-book-"))
-    if url := os.environ.get("PCRM_BENCH_DATABASE_URL"):
-        os.environ["PCRM_DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcrm.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-
-
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def _data() -> Any:
@@ -119,7 +103,7 @@ def _keyset_last_page(manager: Any, after: str) -> list[float]:
 
 
 def main() -> None:
-    _setup_django()
+    setup_django("book")
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -134,19 +118,19 @@ def main() -> None:
     keyset = _keyset_last_page(manager, last_after)
     print(f"customers in the book: {CUSTOMERS}, page size {PAGE}, runs {RUNS}")
     print(
-        f"first page: p50 {_pct(first, 50) * 1000:.1f} ms, p99 {_pct(first, 99) * 1000:.1f} ms, "
+        f"first page: p50 {pct(first, 50) * 1000:.1f} ms, p99 {pct(first, 99) * 1000:.1f} ms, "
         f"{first_queries} queries"
     )
     print(
-        f"last page (keyset): p50 {_pct(last, 50) * 1000:.1f} ms, "
-        f"p99 {_pct(last, 99) * 1000:.1f} ms, {last_queries} queries"
+        f"last page (keyset): p50 {pct(last, 50) * 1000:.1f} ms, "
+        f"p99 {pct(last, 99) * 1000:.1f} ms, {last_queries} queries"
     )
     print(
-        f"last page deep/first ratio: {_pct(last, 50) / _pct(first, 50):.2f} "
-        f"(flat = about 1); rows/s on the page path: {PAGE / _pct(last, 50):,.0f}"
+        f"last page deep/first ratio: {pct(last, 50) / pct(first, 50):.2f} "
+        f"(flat = about 1); rows/s on the page path: {PAGE / pct(last, 50):,.0f}"
     )
     print(
-        f"last page, selector only: keyset p50 {_pct(keyset, 50) * 1000:.1f} ms, "
-        f"naive COUNT+OFFSET p50 {_pct(naive, 50) * 1000:.1f} ms, "
-        f"ratio naive/keyset {_pct(naive, 50) / _pct(keyset, 50):.1f}"
+        f"last page, selector only: keyset p50 {pct(keyset, 50) * 1000:.1f} ms, "
+        f"naive COUNT+OFFSET p50 {pct(naive, 50) * 1000:.1f} ms, "
+        f"ratio naive/keyset {pct(naive, 50) / pct(keyset, 50):.1f}"
     )

@@ -14,25 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import time
 from typing import Any
+
+from bench._harness import setup_django
 
 SCALE = float(os.environ.get("PCRM_BENCH_SCALE", "1"))
 CASES = max(500, int(5_000 * SCALE))
 RUNS = 20
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("PCRM_DATA_DIR", tempfile.mkdtemp(prefix="pcrm-bench-complaints-"))
-    if url := os.environ.get("PCRM_BENCH_DATABASE_URL"):
-        os.environ["PCRM_DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcrm.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def _data() -> dict[str, Any]:
@@ -110,7 +99,7 @@ def _list_page(user: Any) -> tuple[float, int]:
 
 
 def main() -> None:
-    _setup_django()
+    setup_django("complaints")
     from django.conf import settings
 
     from pcrm.complaints.services import clock_alerts_raise

@@ -20,6 +20,8 @@ import tempfile
 import time
 from typing import Any
 
+from bench._harness import pct
+
 SCALE = float(os.environ.get("PCRM_BENCH_SCALE", "1"))
 CUSTOMERS = max(2000, int(1_000_000 * SCALE))
 BRANCHES = max(2, CUSTOMERS // 10_000)
@@ -154,11 +156,6 @@ def _copy_history() -> None:
         cursor.execute("ANALYZE playbook_dailysnapshot")
 
 
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 def _render(client: Any, url: str) -> tuple[list[float], int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -217,7 +214,7 @@ def main() -> None:
         ("bank view", bank, bank_queries),
     ):
         print(
-            f"{label} (30 days): p50 {_pct(times, 50) * 1000:.0f} ms, "
-            f"p99 {_pct(times, 99) * 1000:.0f} ms, {queries} queries "
-            f"(target ≤ 1000 ms: {'met' if _pct(times, 50) <= 1 else 'NOT met'})"
+            f"{label} (30 days): p50 {pct(times, 50) * 1000:.0f} ms, "
+            f"p99 {pct(times, 99) * 1000:.0f} ms, {queries} queries "
+            f"(target ≤ 1000 ms: {'met' if pct(times, 50) <= 1 else 'NOT met'})"
         )

@@ -13,24 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import time
 from decimal import Decimal
 
+from bench._harness import setup_django
+
 SCALE = float(os.environ.get("PCRM_BENCH_SCALE", "1"))
 CUSTOMERS = max(200, int(2_000 * SCALE))
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("PCRM_DATA_DIR", tempfile.mkdtemp(prefix="pcrm-bench-value-"))
-    if url := os.environ.get("PCRM_BENCH_DATABASE_URL"):
-        os.environ["PCRM_DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcrm.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def _data() -> None:
@@ -90,7 +79,7 @@ def _data() -> None:
 
 
 def main() -> None:
-    _setup_django()
+    setup_django("value")
     _data()
     from pcrm.customers.models import Customer
     from pcrm.value.diagnosis import diagnose

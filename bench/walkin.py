@@ -31,6 +31,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench._harness import pct
 from pcrm.acquisition.tests import live_server
 from pcrm.acquisition.tests.sse_client import SseStream
 
@@ -44,11 +45,6 @@ DATABASE_URL = os.environ.get(
 )
 BENCH_DB = DATABASE_URL.rsplit("/", 1)[-1].split("?")[0] + "_bench"
 PHASES = ("auth", "lookup", "record", "notify", "commit", "follow_up")
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def row(label: str, values: list[float], target: str = "") -> None:

@@ -14,31 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import time
 from typing import Any
+
+from bench._harness import pct, setup_django
 
 SCALE = float(os.environ.get("PCRM_BENCH_SCALE", "1"))
 CUSTOMERS = max(1000, int(20_000 * SCALE))
 MANAGERS = 20
 RUNS = 30
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("PCRM_DATA_DIR", tempfile.mkdtemp(prefix="pcrm-bench-worklist-"))
-    if url := os.environ.get("PCRM_BENCH_DATABASE_URL"):
-        os.environ["PCRM_DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcrm.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-
-
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def _data() -> dict[str, Any]:
@@ -160,7 +144,7 @@ def _complete_rate(user: Any) -> float:
 
 
 def main() -> None:
-    _setup_django()
+    setup_django("worklist")
     from django.conf import settings
     from django.utils import timezone
 
@@ -178,8 +162,8 @@ def main() -> None:
     for label, user in (("50 items", data["light"]), ("heavy book", data["heavy"])):
         times, queries = _page_times(user, "/worklist/")
         print(
-            f"my work list page, {label:<10} p50={_pct(times, 50):7.1f} ms  "
-            f"p99={_pct(times, 99):7.1f} ms  queries={queries}",
+            f"my work list page, {label:<10} p50={pct(times, 50):7.1f} ms  "
+            f"p99={pct(times, 99):7.1f} ms  queries={queries}",
             flush=True,
         )
     today = timezone.localdate()
@@ -197,7 +181,7 @@ def main() -> None:
     )
     times, queries = _page_times(head, "/worklist/branch/")
     print(
-        f"branch page p50={_pct(times, 50):7.1f} ms  p99={_pct(times, 99):7.1f} ms  "
+        f"branch page p50={pct(times, 50):7.1f} ms  p99={pct(times, 99):7.1f} ms  "
         f"queries={queries}",
         flush=True,
     )
