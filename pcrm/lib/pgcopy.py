@@ -54,3 +54,76 @@ def _message(result: Any) -> str:
     if result is None:
         return "COPY did not start"
     return bytes(result.error_message or b"").decode("utf-8", "replace")
+
+
+class CopyOutReader:
+    """A ``COPY ... TO STDOUT`` as a binary file object (``read(n)``), for a reader that
+    parses blocks while the next ones arrive (pyarrow's CSV reader reads on its own thread
+    and parses on others). Use as a context manager: leaving it reads off whatever the
+    consumer left unread, so the connection is usable again, and checks the outcome."""
+
+    closed = False
+
+    def __init__(self, raw: psycopg.Connection[Any], statement: str) -> None:
+        self._pg = raw.pgconn
+        self._pg.send_query(statement.encode())
+        result = self._pg.get_result()
+        if result is None or result.status != pq.ExecStatus.COPY_OUT:
+            _drain(self._pg)
+            raise psycopg.DatabaseError(_message(result))
+        self._pending = bytearray()
+        self._done = False
+
+    def __enter__(self) -> CopyOutReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def peek(self, size: int = 1) -> bytes:
+        """Up to ``size`` bytes without consuming them (empty only at the end)."""
+        self._fill(size)
+        return bytes(self._pending[:size])
+
+    def read(self, size: int = -1) -> bytes:
+        self._fill(size if size >= 0 else None)
+        if size < 0 or size >= len(self._pending):
+            data, self._pending = bytes(self._pending), bytearray()
+        else:
+            data = bytes(self._pending[:size])
+            del self._pending[:size]
+        return data
+
+    def close(self) -> None:
+        """Read off the rest of the data and check the COPY's outcome (idempotent)."""
+        if self.closed:
+            return
+        self._fill(None)
+        self._pending = bytearray()
+        self.closed = True
+
+    def _fill(self, size: int | None) -> None:
+        """Receive rows until ``size`` bytes are pending (``None``: until the end)."""
+        pending, get, sock = self._pending, self._pg.get_copy_data, self._pg.socket
+        while not self._done and (size is None or len(pending) < size):
+            nbytes, data = get(1)
+            if nbytes > 0:
+                pending += data
+            elif nbytes == 0:  # nothing buffered yet: wait for the server
+                select.select([sock], [], [])
+                self._pg.consume_input()
+            else:
+                self._finish()
+
+    def _finish(self) -> None:
+        self._done = True
+        final = self._pg.get_result()
+        _drain(self._pg)
+        if final is None or final.status != pq.ExecStatus.COMMAND_OK:
+            raise psycopg.DatabaseError(_message(final))

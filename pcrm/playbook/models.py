@@ -11,13 +11,21 @@ from pcrm.playbook.choices import Engine, PotentialSignal, Quadrant, RunStatus, 
 
 
 class CustomerSegment(models.Model):
-    """The segments of the latest run, per customer."""
+    """The segments of the latest run, per customer.
+
+    The nightly run writes up to one row per customer in bulk, so the foreign key is not
+    enforced by the database (``db_constraint=False``): its deferred per-row check ran at
+    commit, once per new segment, and cost more than writing the rows. Deletes still
+    cascade through the ORM; customers are never deleted outside it, and the run writes
+    only customer ids it has just read.
+    """
 
     customer = models.OneToOneField(
         "customers.Customer",
         primary_key=True,
         related_name="segment",
         on_delete=models.CASCADE,
+        db_constraint=False,
         verbose_name=_("客户"),
     )
     as_of = models.DateField(_("计算日期"))

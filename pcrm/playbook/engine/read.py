@@ -8,7 +8,6 @@ cents so that thresholds compare exactly (−9.99 % is not −10 %).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.db import connection
 
-from pcrm.lib.pgcopy import copy_out
+from pcrm.lib.pgcopy import CopyOutReader
 
 LOCAL_DATE = {
     "postgresql": "(({col}) AT TIME ZONE 'Asia/Shanghai')::date",
@@ -74,16 +73,18 @@ def _fetch_copy(sql: str, schema: pa.Schema, params: dict[str, Any]) -> pa.Table
         connection.ensure_connection()
         raw = connection.connection
     bound = psycopg.ClientCursor(raw).mogrify(sql, params) if params else sql
-    data = copy_out(raw, f"COPY ({bound}) TO STDOUT (FORMAT CSV)")
-    if not data:
-        return schema.empty_table()
-    return pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(column_names=schema.names, block_size=1 << 24),
-        convert_options=pacsv.ConvertOptions(
-            column_types=schema, strings_can_be_null=False, quoted_strings_can_be_null=False
-        ),
-    )
+    # Parsed as it arrives: pyarrow reads blocks on its own thread while earlier ones
+    # are parsed on others, so receiving and parsing overlap.
+    with CopyOutReader(raw, f"COPY ({bound}) TO STDOUT (FORMAT CSV)") as stream:
+        if not stream.peek():
+            return schema.empty_table()
+        return pacsv.read_csv(
+            stream,
+            read_options=pacsv.ReadOptions(column_names=schema.names, block_size=1 << 22),
+            convert_options=pacsv.ConvertOptions(
+                column_types=schema, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
 
 
 I64, I32, STR, DATE = pa.int64(), pa.int32(), pa.string(), pa.date32()

@@ -116,6 +116,14 @@ def write_results(
     items: pa.Table,
     previous: pa.Table,
 ) -> dict[str, int]:
-    """Write the new and changed segments and insert the new work items; counts per kind."""
+    """Write the new and changed segments and insert the new work items; counts per kind.
+
+    Runs inside the caller's transaction. On PostgreSQL its commit does not wait for the
+    WAL flush (``synchronous_commit`` off for this transaction only): a crash right after
+    it could lose the run, never corrupt anything, and a run is idempotent, so the next
+    one writes it again."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
     write_segments(as_of=as_of, policy_version=policy_version, segments=segments, previous=previous)
     return work_items_bulk_put(run=run, rows=items)

@@ -117,8 +117,10 @@ SELECT u.* FROM (
   UNION ALL SELECT * FROM holiday_items UNION ALL SELECT * FROM red_list_items
   UNION ALL SELECT * FROM establish_items UNION ALL SELECT * FROM risk_items) u
 JOIN cust c ON c.customer_id = u.customer_id
-WHERE NOT EXISTS (SELECT 1 FROM existing e
-                  WHERE e.item_key = concat(u.kind, ':', c.customer_no, ':', u.subject));
+-- an anti-join on the key (unique in existing): one hash join, where NOT EXISTS over two
+-- tables' columns became a deduplicating delim join
+LEFT JOIN existing e ON e.item_key = concat(u.kind, ':', c.customer_no, ':', u.subject)
+WHERE e.item_key IS NULL;
 
 -- Maintenance is due when the last reached contact + interval ≤ D (never reached: due now),
 -- unless another open item (existing, or new in this run) due in [D, D+window] serves.
@@ -144,9 +146,9 @@ SELECT m.*, ROW_NUMBER() OVER (
          PARTITION BY m.staff_id
          ORDER BY m.qorder, m.days_since DESC NULLS FIRST, m.customer_no) AS rn
 FROM maintenance_due m
+LEFT JOIN existing e ON e.item_key = concat('maintenance:', m.customer_no, ':', m.subject)
 WHERE NOT EXISTS (SELECT 1 FROM serving s WHERE s.customer_id = m.customer_id)
-  AND NOT EXISTS (SELECT 1 FROM existing e
-                  WHERE e.item_key = concat('maintenance:', m.customer_no, ':', m.subject));
+  AND e.item_key IS NULL;
 
 CREATE OR REPLACE TEMP VIEW maintenance_items AS
 SELECT 'maintenance' AS kind, m.customer_id, m.subject, ws.day AS due_on,
