@@ -5,18 +5,22 @@ A crash between chunks leaves whole chunks written together with their
 fingerprints, so running the same file again finishes the job and ends in the
 state one clean run would have produced.
 
-Each chunk goes through two steps: staged (parsed, checked, the unchanged lines
-skipped, the sealing started in worker processes) and committed (written in its
-transaction). Chunk N+1 is staged before chunk N is committed, so the CPU-bound
-work of one chunk overlaps the database write of the other; a chunk is still
-written whole or not at all.
+Each chunk goes through four steps: selected (read, the lines written exactly
+as last time skipped after one fingerprint query), parsed and checked (in a
+parsing thread, no database there), staged (its sealing started in a thread or
+in worker processes) and committed (written in its transaction). Chunk N+1 is
+parsed while chunk N is committed: the database's work (which waits on the
+server and releases the interpreter) overlaps the CPU-bound work of the next
+chunk; a chunk is still written whole or not at all, in file order.
 """
 
 from __future__ import annotations
 
 import csv
 import gc
+import sys
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -30,7 +34,7 @@ from pcrm.ingest.aliases import canonical_header
 from pcrm.ingest.policy import IngestPolicy
 from pcrm.ingest.reader import FileRefused, OpenedFile
 from pcrm.ingest.schemas import SPECS, ChunkParser, Column, FileSpec, ParsedRow, RowError
-from pcrm.ingest.sealing import Sealer
+from pcrm.ingest.sealing import PROTECTED, Sealer
 from pcrm.ingest.writers import BranchWriter, Context, StaffWriter, Writer
 from pcrm.ingest.writers_customers import (
     CustomerWriter,
@@ -49,6 +53,10 @@ WRITERS: dict[str, type[Writer]] = {
 }
 REPORT_HEADER = ["行号", "列", "值（已脱敏）", "原因"]
 _GC_THRESHOLD = 200_000
+_SWITCH_INTERVAL = 0.0005
+# Values sealed per row of the kinds that seal (a customer's id_no, phone, email and
+# address; a holding's account number): sizes the decision to start the worker pool.
+_SEALED_PER_ROW = {"customers": len(PROTECTED), "holdings": 1}
 
 
 @dataclass
@@ -127,6 +135,28 @@ def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[tuple[int, li
 
 
 @dataclass
+class _Selected:
+    """A chunk's filled lines still to parse, and the stored fingerprints of its keys."""
+
+    lines: int
+    quick: bool
+    filled: list[tuple[int, list[str]]]
+    stored: dict[str, tuple[str, str]]
+
+
+@dataclass
+class _Parsed:
+    selected: _Selected
+    parsed: list[ParsedRow]
+    errors: list[RowError]
+    changed: list[ParsedRow]
+    begun: Any  # the writer's early work, or _NOT_BEGUN
+
+
+_NOT_BEGUN = object()
+
+
+@dataclass
 class _Staged:
     """A chunk parsed and checked, its writer's early work started, not yet written."""
 
@@ -160,19 +190,37 @@ class Importer:
         writer = WRITERS[self.kind](frozenset(c.name for _, c in positions), context)
         parser = ChunkParser(spec, positions)
         outcome = Outcome(Counts(), None, ignored_columns=ignored)
-        # One chunk is staged (parsed, checked, its sealing started in the pool) while the
-        # previous one is committed: the CPU-bound sealing overlaps the database write.
+        # Chunk N+1 is parsed in a thread (pure Python, no database) while chunk N is
+        # committed here: the database's work and the parsing overlap, and a chunk is still
+        # written whole in its own transaction. Its sealing then starts (in the sealer's
+        # thread or its worker processes) and overlaps the next round.
+        parsing = ThreadPoolExecutor(1, thread_name_prefix="pcrm-ingest-parse")
         pending: _Staged | None = None
         chunks = _chunks(opened.rows, self.policy.chunk_rows)
         # A chunk allocates millions of short-lived objects that reference counting frees;
         # the cyclic collector would scan them (and every live object) again and again.
         thresholds = gc.get_threshold()
         gc.set_threshold(max(thresholds[0], _GC_THRESHOLD), *thresholds[1:])
+        # The committing thread waits on the database often (COPY, statements); it gets the
+        # interpreter back sooner from the parsing thread with a shorter switch interval.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(_SWITCH_INTERVAL)
         try:
             while True:
                 try:
                     chunk = next(chunks, None)
-                    staged = None if chunk is None else self._stage(parser, writer, chunk, outcome)
+                    parsed = None
+                    if chunk is not None:
+                        selected = self._select(parser, chunk, outcome)
+                        if pending is None:
+                            # Fork the sealing workers (if this chunk would use them) before
+                            # the parsing thread exists.
+                            sealer.warm(len(selected.filled) * _SEALED_PER_ROW.get(self.kind, 0))
+                        # Unscoped, a writer's early work reads no database: it starts
+                        # in the parsing thread too (the sealing of chunk N+1 begins while
+                        # chunk N is still being written).
+                        early = writer if self.scope is None else None
+                        parsed = parsing.submit(self._parse, parser, selected, early)
                 except Exception:
                     # What was read before the failure is committed, as one chunk at a time would.
                     if pending is not None:
@@ -180,23 +228,21 @@ class Importer:
                     raise
                 if pending is not None:
                     self._commit(spec, writer, pending, outcome)
-                if staged is None:
+                if parsed is None:
                     break
-                pending = staged
+                pending = self._begin(writer, parsed.result(), outcome)
         finally:
+            sys.setswitchinterval(interval)
             gc.set_threshold(*thresholds)
+            parsing.shutdown(wait=True, cancel_futures=True)
             sealer.close()
             outcome.error_report = self.report.close()
         return outcome
 
-    def _stage(
-        self,
-        parser: ChunkParser,
-        writer: Writer,
-        chunk: list[tuple[int, list[str]]],
-        outcome: Outcome,
-    ) -> _Staged:
-        """Everything about a chunk that needs no transaction: parse, skip, start the sealing."""
+    def _select(
+        self, parser: ChunkParser, chunk: list[tuple[int, list[str]]], outcome: Outcome
+    ) -> _Selected:
+        """The chunk's filled lines, less those written exactly as last time (one query)."""
         counts = outcome.counts
         # A line is filled when any cell holds more than spaces (the first one usually does).
         filled = [
@@ -213,29 +259,65 @@ class Importer:
             # Lines written exactly as last time are unchanged without being parsed.
             keys = parser.quick_keys([cells for _, cells in filled])
             stored = bulk.fingerprints(self.kind, [k for k in keys if k])
-            rest = []
-            raw_digest, get = parser.raw_digest, stored.get
-            for key, (line, cells) in zip(keys, filled, strict=True):
-                known = get(key) if key else None
-                if known is None or known[1] != raw_digest(cells):
-                    rest.append((line, cells))
-            counts.unchanged += len(filled) - len(rest)
-            filled = rest
-        parsed, errors = self._parse(parser, filled)
-        if quick:
+            if stored:
+                rest = []
+                raw_digest, get = parser.raw_digest, stored.get
+                for key, (line, cells) in zip(keys, filled, strict=True):
+                    known = get(key) if key else None
+                    if known is None or known[1] != raw_digest(cells):
+                        rest.append((line, cells))
+                counts.unchanged += len(filled) - len(rest)
+                filled = rest
+        return _Selected(len(chunk), quick, filled, stored)
+
+    @staticmethod
+    def _parse(parser: ChunkParser, selected: _Selected, early: Writer | None) -> _Parsed:
+        """Parse and check the selected lines; with ``early``, begin its work on them.
+
+        Runs in the parsing thread: no database here.
+        """
+        filled, stored = selected.filled, selected.stored
+        rows, errors = parser.parse([line for line, _ in filled], [cells for _, cells in filled])
+        unique: dict[str, ParsedRow] = {}
+        for row in rows:
+            if row.key in unique:
+                first = unique[row.key].line
+                key_column = parser.spec.key[0]
+                errors.append(RowError(row.line, key_column, "", f"与第 {first} 行的主键重复"))
+            else:
+                unique[row.key] = row
+        parsed = list(unique.values())
+        if selected.quick and stored:
             # Reformatted but equal rows (another date style, a BOM…) are unchanged too.
             changed = [r for r in parsed if stored.get(r.key, ("", ""))[0] != r.digest]
-            counts.unchanged += len(parsed) - len(changed)
         else:
-            stored = bulk.fingerprints(self.kind, [r.key for r in parsed])
             changed = parsed
-        return _Staged(len(chunk), quick, parsed, errors, stored, writer.begin(changed))
+        begun = early.begin(changed) if early is not None else _NOT_BEGUN
+        return _Parsed(selected, parsed, errors, changed, begun)
+
+    def _begin(self, writer: Writer, parsed: _Parsed, outcome: Outcome) -> _Staged:
+        """Everything about a parsed chunk that needs no transaction: start the sealing."""
+        selected = parsed.selected
+        stored = selected.stored
+        if selected.quick:
+            outcome.counts.unchanged += len(parsed.parsed) - len(parsed.changed)
+        else:
+            stored = bulk.fingerprints(self.kind, [r.key for r in parsed.parsed])
+        return _Staged(
+            selected.lines,
+            selected.quick,
+            parsed.parsed,
+            parsed.errors,
+            stored,
+            writer.begin(parsed.changed) if parsed.begun is _NOT_BEGUN else parsed.begun,
+        )
 
     def _commit(self, spec: FileSpec, writer: Writer, staged: _Staged, outcome: Outcome) -> None:
         """Write a staged chunk with its fingerprints in one transaction; count and report."""
         counts = outcome.counts
         errors, stored = staged.errors, staged.stored
         with transaction.atomic():
+            bulk.commit_without_flush_wait()
             tuples, kept, refused = writer.finish(staged.begun)
             errors += refused
             if not staged.quick:
@@ -266,20 +348,6 @@ class Importer:
             ]
         if self.progress:
             self.progress(staged.lines)
-
-    def _parse(
-        self, parser: ChunkParser, filled: list[tuple[int, list[str]]]
-    ) -> tuple[list[ParsedRow], list[RowError]]:
-        rows, errors = parser.parse([line for line, _ in filled], [cells for _, cells in filled])
-        parsed: dict[str, ParsedRow] = {}
-        for row in rows:
-            if row.key in parsed:
-                first = parsed[row.key].line
-                key_column = parser.spec.key[0]
-                errors.append(RowError(row.line, key_column, "", f"与第 {first} 行的主键重复"))
-            else:
-                parsed[row.key] = row
-        return list(parsed.values()), errors
 
 
 def _preview(spec: FileSpec, row: ParsedRow) -> dict[str, Any]:

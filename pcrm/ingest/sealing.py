@@ -4,8 +4,11 @@ AES-GCM per value, the blind indexes and the pinyin keys are the main cost of
 importing customers. They are computed here in bulk with the per-call overheads
 hoisted out of the loop (the keys are read once per batch, the nonces drawn in
 one ``os.urandom`` call and sliced: still a fresh random 96-bit nonce per
-value), and large batches are spread over a small process pool (forked: the
-workers share the configured keys). A sealed value is exactly what
+value; the blind-index HMAC keyed once, see :class:`pcrm.lib.crypto.BlindIndexer`).
+A batch is sealed in a thread of its own (the caller goes on meanwhile) or,
+where policy asks for workers and the batch is large, spread over a small
+process pool (forked before the importer starts any thread: the workers share
+the configured keys). A sealed value is exactly what
 :func:`pcrm.lib.crypto.seal` would produce, and every derived column equals
 :func:`pcrm.customers.pii.customer_derived` (the tests compare them).
 """
@@ -13,20 +16,15 @@ workers share the configured keys). A sealed value is exactly what
 from __future__ import annotations
 
 import base64
-import hmac
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
-from pypinyin import lazy_pinyin
-
-from pcrm.lib.crypto import keyring, normalise_for_index
+from pcrm.lib.crypto import BlindIndexer, keyring
 from pcrm.lib.masking import mask_address, mask_email, mask_id_no, mask_phone, surname
-from pcrm.lib.pinyin import name_search_keys
 
 PROTECTED = ("id_no", "phone", "email", "address")
 # The columns of :func:`customer_derived`, in the order :func:`_identities` returns them.
@@ -56,6 +54,8 @@ def name_keys(name: str) -> tuple[str, str]:
     """
     name = "".join(name.split())
     if not name:
+        from pcrm.lib.pinyin import name_search_keys
+
         return name_search_keys(name)
     family = surname(name)
     fulls, initials = _family_keys(family)
@@ -69,12 +69,17 @@ def name_keys(name: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=4096)
 def _family_keys(family: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # pypinyin loads its dictionaries on import (~0.2 s): only imports that seal names pay.
+    from pcrm.lib.pinyin import name_search_keys
+
     fulls, initials = name_search_keys(family)
     return tuple(fulls.strip("|").split("|")), tuple(initials.strip("|").split("|"))
 
 
 @lru_cache(maxsize=200_000)
 def _given_pinyin(given: str) -> tuple[str, ...]:
+    from pypinyin import lazy_pinyin
+
     return tuple(p.lower() for p in lazy_pinyin(given, errors="ignore"))
 
 
@@ -85,7 +90,7 @@ class _Crypto:
         ring = keyring()
         self.encrypt = ring.keys[ring.primary].encrypt
         self.prefix = ring.primary + "$"
-        self.index_key = settings.BLIND_INDEX_KEY.encode()
+        self.index = BlindIndexer().index
 
     def seal_all(self, values: Sequence[str]) -> list[str]:
         """``seal(v)`` for each non-empty value: one fresh random nonce per value."""
@@ -98,13 +103,6 @@ class _Crypto:
                 value = prefix + b64(nonce + encrypt(nonce, value.encode(), None)).decode()
             out.append(value)
         return out
-
-    def index(self, value: str, purpose: str) -> str:
-        """``blind_index(value, purpose=purpose)``."""
-        if not value:
-            return ""
-        message = f"{purpose}:{normalise_for_index(value)}".encode()
-        return hmac.digest(self.index_key, message, "sha256").hex()[:32]
 
 
 def _seal_all(values: Sequence[str]) -> list[str]:
@@ -122,11 +120,11 @@ def _identities(rows: Sequence[Identity]) -> list[Sealed]:
         derived = (
             pinyin,
             initials,
-            index(id_no, "id_no"),
+            index(id_no, purpose="id_no"),
             mask_id_no(id_no),
-            index(phone, "phone"),
+            index(phone, purpose="phone"),
             mask_phone(phone),
-            index(email.lower() if email else "", "email"),
+            index(email.lower() if email else "", purpose="email"),
             mask_email(email),
             mask_address(address),
         )
@@ -141,6 +139,7 @@ class Sealer:
         self.workers = workers
         self.pool_min_values = pool_min_values
         self._pool: ProcessPoolExecutor | None = None
+        self._thread: ThreadPoolExecutor | None = None
 
     @staticmethod
     def seal_one(value: str) -> str:
@@ -155,15 +154,33 @@ class Sealer:
             )
         return self._pool
 
+    def _threaded(self) -> ThreadPoolExecutor:
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="pcrm-ingest-seal")
+        return self._thread
+
+    def warm(self, size: int) -> None:
+        """Start the workers now if a batch of ``size`` values would use them.
+
+        Called before the importer starts its parsing thread: forking a process that
+        already runs other threads may copy a lock held by one of them into the child.
+        """
+        pool = self._pooled(size) if size > 0 else None
+        if pool is not None:
+            pool.submit(int).result()
+
     def _spread(self, function: Any, items: Sequence[Any], weight: int) -> list[Any]:
         return self._later(function, items, weight)()
 
     def _later(self, function: Any, items: Sequence[Any], weight: int) -> Callable[[], list[Any]]:
-        """Start ``function`` over ``items`` in the pool (or not at all) and return its result
-        getter; in process the work is done when the result is asked for."""
+        """Start ``function`` over ``items`` in the pool (or in the sealing thread) and
+        return its result getter."""
         pool = self._pooled(len(items) * weight)
         if pool is None:
-            return lambda: list(function(items))
+            # In process, but in a thread of its own: the caller goes on (parses the next
+            # chunk, writes the previous one) while this runs whenever the caller waits.
+            done = self._threaded().submit(function, items)
+            return lambda: list(done.result())
         step = -(-len(items) // self.workers)
         futures: list[Future[Any]] = [
             pool.submit(function, items[i : i + step]) for i in range(0, len(items), step)
@@ -188,6 +205,9 @@ class Sealer:
         return self._later(_identities, rows, len(PROTECTED))
 
     def close(self) -> None:
+        if self._thread is not None:
+            self._thread.shutdown(wait=True, cancel_futures=True)
+            self._thread = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

@@ -229,6 +229,7 @@ def resident_id_problem(number: str) -> str:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+_ID_ASCII_OFFSET = ord("0") * sum(_ID_WEIGHTS)
 
 
 def _valid_resident_id(number: str) -> bool:
@@ -242,4 +243,6 @@ def _valid_resident_id(number: str) -> bool:
         return False
     if idcard.birth_date_of(number) is None:
         return False
-    return _ID_CHECK[sum(map(mul, map(int, head), _ID_WEIGHTS)) % 11] == number[17]
+    # The bytes of ASCII digits are the digits plus 48: one C-level pass, no int() per digit.
+    weighted = sum(map(mul, head.encode(), _ID_WEIGHTS)) - _ID_ASCII_OFFSET
+    return _ID_CHECK[weighted % 11] == number[17]

@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from pcrm.customers.pii import account_index
 from pcrm.ingest import bulk
 from pcrm.ingest.bulk import UpsertPlan
 from pcrm.ingest.schemas import ParsedRow, RowError
@@ -81,7 +80,9 @@ class Writer:
         The default does nothing ahead: :meth:`finish` prepares the rows in the
         chunk's own transaction. A writer whose preparation reads no state that
         an earlier chunk of the same file writes may start it here (sealing in
-        worker processes while the previous chunk is written).
+        worker processes while the previous chunk is written). For an unscoped
+        import it runs in the importer's parsing thread, so it may then use no
+        database connection (a scoped import calls it on the importing thread).
         """
         return rows
 
@@ -226,6 +227,9 @@ def lookup_customers(numbers: Sequence[str]) -> dict[str, tuple[Any, ...]]:
 
 def lookup_accounts(numbers: Sequence[str]) -> dict[str, tuple[Any, ...]]:
     """{account_no: (holding id, customer id)} through the blind index."""
+    # pii imports pypinyin (~0.3 s of dictionaries): only the files that need it pay.
+    from pcrm.customers.pii import account_index
+
     by_index = {account_index(n): n for n in numbers if n}
     found = bulk.lookup("customers_holding", "account_no_index", by_index, "id", "customer_id")
     return {by_index[index]: value for index, value in found.items()}

@@ -103,6 +103,38 @@ def blind_index(value: str | None, *, purpose: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
+class BlindIndexer:
+    """:func:`blind_index` for many values: the HMAC-SHA256 key schedule done once.
+
+    ``hmac.digest`` sets the key up again on every call, which costs several times
+    the hashing of a short value; bulk imports index millions of values. This keeps
+    the inner and outer SHA-256 states of RFC 2104 and copies them per value.
+    """
+
+    _BLOCK = 64  # SHA-256 block size in bytes
+
+    def __init__(self, key: bytes | None = None) -> None:
+        key = settings.BLIND_INDEX_KEY.encode() if key is None else key
+        if len(key) > self._BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(self._BLOCK, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def index(self, value: str | None, *, purpose: str) -> str:
+        """Exactly ``blind_index(value, purpose=purpose)``."""
+        if not value:
+            return ""
+        # Plain ASCII letters and digits need only the upper-casing of the normalisation.
+        plain = value.upper() if value.isascii() and value.isalnum() else None
+        message = f"{purpose}:{plain if plain is not None else normalise_for_index(value)}"
+        inner = self._inner.copy()
+        inner.update(message.encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()[:32]
+
+
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """A text column stored sealed; reads return the plaintext.
 

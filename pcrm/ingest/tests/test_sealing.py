@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 
 import pytest
 
@@ -12,7 +14,7 @@ from pcrm.ingest.engine import map_header
 from pcrm.ingest.schemas import SPECS, ChunkParser
 from pcrm.ingest.sealing import DERIVED, PROTECTED, Sealer, name_keys
 from pcrm.lib import idcard
-from pcrm.lib.crypto import unseal
+from pcrm.lib.crypto import BlindIndexer, blind_index, normalise_for_index, unseal
 from pcrm.lib.pinyin import name_search_keys
 
 IDENTITIES = [
@@ -109,3 +111,29 @@ def test_a_bad_cell_in_a_large_chunk_is_reported_on_its_own_row() -> None:
     assert len(parsed) == 2998
     assert parsed[-1].key == "K09"
     assert parsed[0].values["birth_date"] == dt.date(1970, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "13812345678",
+        "31011519900101123x",
+        "A-b c@Example.COM",
+        " 138-0000 ",
+        "张三",
+        "ß",
+        "",
+        "x" * 300,
+    ],
+)
+@pytest.mark.parametrize("key", [None, b"k" * 100, b"short"])
+def test_blind_indexer_equals_blind_index(value: str, key: bytes | None) -> None:
+    """The bulk indexer keeps the keyed state; the result must not change by a bit."""
+    indexer = BlindIndexer(key)
+    for purpose in ("id_no", "phone", "email"):
+        if key is None:
+            expected = blind_index(value, purpose=purpose)
+        else:
+            message = f"{purpose}:{normalise_for_index(value)}".encode()
+            expected = hmac.new(key, message, hashlib.sha256).hexdigest()[:32] if value else ""
+        assert indexer.index(value, purpose=purpose) == expected
