@@ -74,8 +74,13 @@ class Listener(threading.Thread):
 
 
 def lookup_latency(env: dict[str, str], cards: list[str]) -> list[float]:
-    """Blind-index lookups in this process against the benchmark database."""
+    """Blind-index lookups in this process against the benchmark database.
+
+    With debug off, as in production: the servers above run in debug mode only so that
+    their Server-Timing header carries the commit's timestamp, and debug mode also logs
+    every query."""
     os.environ.update(env)
+    os.environ["PCRM_DEBUG"] = "0"
     import django
 
     django.setup()
