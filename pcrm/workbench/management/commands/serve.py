@@ -9,7 +9,7 @@ files); in production they are collected into STATIC_ROOT for the front proxy.
 from __future__ import annotations
 
 from io import StringIO
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management import call_command
@@ -23,11 +23,13 @@ APP_FACTORY = "pcrm.workbench.management.commands.serve:application_factory"
 def application_factory() -> Any:
     """The ASGI application uvicorn runs (in every worker): static files in development."""
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.core.handlers.asgi import ASGIHandler
 
     from pcrm.asgi import application
 
     if settings.DEBUG:
-        return ASGIStaticFilesHandler(application)
+        # The handler wraps any ASGI callable; its stubs name only Django's own handler.
+        return ASGIStaticFilesHandler(cast(ASGIHandler, application))
     return application
 
 
