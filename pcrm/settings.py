@@ -172,11 +172,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_bool("PCRM_DB_POOL", True) and not DATABASES["default"]["CONN_MAX_AGE"]:
     # A pool: uvicorn runs sync views in fresh threads, so without one every request
     # would open a new PostgreSQL connection. (Django refuses a pool together with
-    # persistent connections, PCRM_DB_CONN_MAX_AGE.)
+    # persistent connections, PCRM_DB_CONN_MAX_AGE.) Each connection is checked as it
+    # leaves the pool, so that a database restart costs no request an error.
+    from psycopg_pool import ConnectionPool
+
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": env_int("PCRM_DB_POOL_MIN", 2),
             "max_size": env_int("PCRM_DB_POOL_MAX", 20),
+            "check": ConnectionPool.check_connection,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

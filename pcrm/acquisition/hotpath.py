@@ -53,18 +53,26 @@ def bare_route(
     threads: ThreadPoolExecutor = _DB_THREADS,
 ) -> AsgiApp:
     """An ASGI app that serves ``view`` (a DRF ``as_view()``) on the database threads."""
-    handler = convert_exception_to_response(view)
+
+    def rendered(request: HttpRequest) -> HttpResponseBase:
+        try:
+            response = view(request)
+            render = getattr(response, "render", None)
+            if callable(render):
+                render()
+            return response
+        except (OperationalError, InterfaceError):
+            # No request signals here to retire a broken connection (a database restart):
+            # close it, so that this thread's next call connects afresh.
+            connection.close()
+            raise
+
+    handler = convert_exception_to_response(rendered)  # any other error: a logged 500
 
     def serve(request: HttpRequest) -> HttpResponseBase:
         translation.activate(translation.get_language_from_request(request))
         try:
             response = cast(HttpResponse, handler(request))  # a sync view: never awaitable
-            render = getattr(response, "render", None)
-            if callable(render):
-                render()
-        except (OperationalError, InterfaceError):
-            connection.close()  # a broken long-lived connection is replaced next time
-            raise
         finally:
             translation.deactivate()
         response = _SECURITY.process_response(request, response)

@@ -74,13 +74,14 @@ def _fetch_prepared(sql: str, params: list[Any]) -> Any:
     join again on every swipe (planning costs more than executing it). A psycopg
     cursor with server-side binding prepares it once per connection (psycopg keeps
     the statement's name per connection, so a new or pooled connection prepares
-    again). Logged like Django's own queries when they are being captured.
+    again). Logged like Django's own queries when they are being captured; errors
+    are Django's own too (``django.db.OperationalError`` for a lost connection).
     """
     import psycopg
 
     connection.ensure_connection()
     start = time.monotonic()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
         row = cursor.fetchone()
     if connection.queries_logged:

@@ -161,3 +161,24 @@ def test_system_token_is_403(route: Any, personas: Any) -> None:
     )
     assert status == 403
     assert _counts() == (0, 0)
+
+
+@pytest.mark.postgres
+def test_a_lost_database_connection_costs_one_call(
+    route: Any, personas: Any, device: str, card: str
+) -> None:
+    """After a database restart the long-lived thread reconnects on its next call."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ends a PostgreSQL backend")
+    body = json.dumps(swipe_body(card_no=card)).encode()
+    assert call(route, body, token=device)[0] == 201
+    with connection.cursor() as cursor:  # end the route thread's backend, as a restart would
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    assert call(route, body, token=device)[0] == 500
+    again = json.dumps(swipe_body(card_no=card, ticket_no="A002")).encode()
+    assert call(route, again, token=device)[0] == 201
