@@ -1,7 +1,9 @@
-"""Reading a PostgreSQL ``COPY ... TO STDOUT`` at full speed (psycopg's libpq layer).
+"""PostgreSQL ``COPY`` at full speed, both ways.
 
-Used by the columnar readers of the nightly run and of the churn model, which read
-millions of rows at once.
+Out (``COPY ... TO STDOUT``) through psycopg's libpq layer, for the columnar readers of
+the nightly run and of the churn model, which read millions of rows at once; in
+(``COPY ... FROM STDIN``) from Arrow tables in the binary format, for the nightly run's
+bulk writes.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import select
 from typing import Any
 
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
 from psycopg import pq
+from psycopg.copy import QueuedLibpqWriter
 
 
 def copy_out(raw: psycopg.Connection[Any], statement: str) -> bytes:
@@ -127,3 +132,86 @@ class CopyOutReader:
         _drain(self._pg)
         if final is None or final.status != pq.ExecStatus.COMMAND_OK:
             raise psycopg.DatabaseError(_message(final))
+
+
+# Rows per binary chunk handed to COPY: small enough that encoding the next chunk overlaps
+# the server storing this one, large enough that per-chunk overhead does not show.
+COPY_IN_CHUNK_ROWS = 65_536
+
+
+def _arrow_type(typname: str, typmod: int) -> pa.DataType:
+    """The Arrow type whose binary COPY encoding is that of PostgreSQL type ``typname``."""
+    simple = {
+        "int2": pa.int16(), "int4": pa.int32(), "int8": pa.int64(), "bool": pa.bool_(),
+        "date": pa.date32(), "float4": pa.float32(), "float8": pa.float64(),
+        "timestamptz": pa.timestamp("us", tz="UTC"), "timestamp": pa.timestamp("us"),
+        "text": pa.string(), "varchar": pa.string(), "bpchar": pa.string(),
+        "jsonb": pa.string(),
+    }  # fmt: skip
+    if typname == "numeric" and typmod >= 4:
+        return pa.decimal128((typmod - 4) >> 16, (typmod - 4) & 0xFFFF)
+    if typname not in simple:
+        raise TypeError(f"no binary COPY encoding for column type {typname}")
+    return simple[typname]
+
+
+def _to_decimal(column: pa.ChunkedArray | pa.Array, kind: pa.Decimal128Type) -> pa.Array:
+    """Numbers → decimal, rounded to the column's scale (floats are not exact in binary)."""
+    if pa.types.is_decimal(column.type):
+        return pc.cast(column, kind)
+    scaled = pc.round(pc.multiply(pc.cast(column, pa.float64()), 10.0**kind.scale))
+    units = pc.cast(pc.cast(scaled, pa.int64()), pa.decimal128(38, 0))
+    if isinstance(units, pa.ChunkedArray):
+        units = units.combine_chunks()
+    # the same 128-bit integers read with the column's scale: units / 10**scale, exactly
+    return pc.cast(units.view(pa.decimal128(38, kind.scale)), kind)
+
+
+def _encoded_table(cursor: Any, target: str, table: pa.Table) -> tuple[pa.Table, Any]:
+    """``table`` with each column cast to its target column's type, and its pgpq encoder."""
+    from pgpq import ArrowToPostgresBinaryEncoder
+    from pgpq.encoders import StringEncoderBuilder
+    from pgpq.schema import Jsonb
+
+    cursor.execute(
+        "SELECT a.attname, t.typname, a.atttypmod FROM pg_attribute a "
+        "JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+        [target],
+    )
+    types = {name: (typname, typmod) for name, typname, typmod in cursor.fetchall()}
+    columns: list[pa.Array | pa.ChunkedArray] = []
+    for name in table.column_names:
+        typname, typmod = types[name]
+        kind = _arrow_type(typname, typmod)
+        column = table[name]
+        if isinstance(kind, pa.Decimal128Type):
+            columns.append(_to_decimal(column, kind))
+        else:
+            columns.append(column if column.type == kind else pc.cast(column, kind))
+    cast = pa.table(columns, names=table.column_names)
+    # pgpq infers every column's encoder but jsonb's (Arrow has no JSON type)
+    encoders = {
+        name: StringEncoderBuilder.new_with_output(cast.schema.field(name), Jsonb())
+        if types[name][0] == "jsonb"
+        else ArrowToPostgresBinaryEncoder.infer_encoder(cast.schema.field(name))
+        for name in cast.column_names
+    }
+    encoder = ArrowToPostgresBinaryEncoder.new_with_encoders(cast.schema, encoders)
+    return cast, encoder
+
+
+def copy_in(cursor: Any, target: str, table: pa.Table) -> None:
+    """``COPY`` an Arrow table into ``target`` in PostgreSQL's binary format.
+
+    Each column is cast to its target column's type and encoded by pgpq (native code):
+    the server then stores values without parsing text, half the work of CSV. psycopg's
+    queued writer sends each chunk from its own thread while the next one is encoded.
+    ``cursor`` is a psycopg cursor inside the caller's transaction."""
+    cast, encoder = _encoded_table(cursor, target, table)
+    statement = f"COPY {target} ({', '.join(cast.column_names)}) FROM STDIN (FORMAT BINARY)"
+    with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
+        copy.write(encoder.write_header())
+        for batch in cast.to_batches(max_chunksize=COPY_IN_CHUNK_ROWS):
+            copy.write(encoder.write_batch(batch))
+        copy.write(encoder.finish())

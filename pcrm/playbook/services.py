@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -51,17 +52,30 @@ def _read_inputs(doc: dict[str, Any], d: dt.date) -> dict[str, pa.Table]:
     lookback = max(doc["potential_estimation"]["trend_days"], doc["large_change_lookback_days"])
     window_end = d + dt.timedelta(days=doc["another_item_window_days"])
     recent_since = d - dt.timedelta(days=max(doc["repeat_days"], doc["establish_repeat_days"]))
-    existing = read.read_existing_items(list(item_kinds()), d, window_end, recent_since)
+    holding_parts = read.holdings_jobs()
+    jobs: dict[str, Callable[[], pa.Table]] = {
+        # the largest first, so that the connections finish together
+        **{f"holdings{i}": job for i, job in enumerate(holding_parts)},
+        "existing": partial(
+            read.read_existing_items, list(item_kinds()), d, window_end, recent_since
+        ),
+        "prev_segments": read.read_previous_segments,
+        "customers": read.read_customers,
+        "txns": partial(
+            read.read_transactions, d - dt.timedelta(days=lookback), d - dt.timedelta(days=1)
+        ),
+        "reached": partial(read.read_last_reached, d),
+        "products": read.read_products,
+        "heads": read.read_branch_heads,
+    }
+    got = read.read_all(jobs)
+    holdings = pa.concat_tables([got.pop(f"holdings{i}") for i in range(len(holding_parts))])
+    existing = got.pop("existing")
     refs = pc.list_element(pc.split_pattern(existing["subject"], "@"), 0)
     recent_mask = pc.equal(existing["recent"], 1)
     tables = {
-        "customers": read.read_customers(),
-        "products": read.read_products(),
-        "holdings": read.read_holdings(),
-        "txns": read.read_transactions(d - dt.timedelta(days=lookback), d - dt.timedelta(days=1)),
-        "reached": read.read_last_reached(d),
-        "prev_segments": read.read_previous_segments(),
-        "heads": read.read_branch_heads(),
+        **got,
+        "holdings": holdings,
         "existing": existing.select(["item_key", "customer_id", "open_in_window"]),
         "recent": pa.table(
             {

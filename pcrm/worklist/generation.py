@@ -12,7 +12,6 @@ run's one audit event.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -24,6 +23,7 @@ import pyarrow.csv as pacsv
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pcrm.lib.pgcopy import copy_in
 from pcrm.worklist.models import WorkItem
 
 ITEM_COLUMNS = (
@@ -87,20 +87,59 @@ def _fixed_columns(*, run_id: int, created_for: Any) -> dict[str, Any]:
 
 
 def _constant(value: Any, rows: int) -> pa.Array:
-    """``value`` repeated ``rows`` times (timestamps as ISO text, which COPY parses)."""
-    if isinstance(value, dt.datetime):
-        value = value.isoformat()
+    """``value`` repeated ``rows`` times (a null column is cast to its target's type)."""
     if value is None:
         return pa.nulls(rows, pa.string())
     return pa.repeat(pa.scalar(value), rows)
 
 
-def _copy(cursor: Any, target: str, table: pa.Table) -> None:
-    buffer = io.BytesIO()
-    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
-    statement = f"COPY {target} ({', '.join(table.column_names)}) FROM STDIN (FORMAT CSV)"
-    with cursor.copy(statement) as copy:
-        copy.write(buffer.getbuffer())
+# Session memory for rebuilding indexes after a large load (a sort per index).
+REBUILD_MAINTENANCE_MEM = "256MB"
+
+
+def _secondary_indexes(cursor: Any, target: str) -> list[tuple[str, str, str]]:
+    """(name, drop statement, create statement) of every index of ``target`` but the
+    primary key, unique constraints as constraints."""
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.conname, "
+        "pg_get_constraintdef(c.oid) FROM pg_index i LEFT JOIN pg_constraint c "
+        "ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype = 'u' "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary ORDER BY 1",
+        [target],
+    )
+    found = []
+    for index, definition, constraint, condef in cursor.fetchall():
+        if constraint:
+            found.append((
+                index,
+                f'ALTER TABLE {target} DROP CONSTRAINT "{constraint}"',
+                f'ALTER TABLE {target} ADD CONSTRAINT "{constraint}" {condef}',
+            ))  # fmt: skip
+        else:
+            found.append((index, f"DROP INDEX {index}", definition))
+    return found
+
+
+def _copy_rebuilding_indexes(cursor: Any, target: str, table: pa.Table) -> None:
+    """COPY a load larger than the table it goes into (the first run, or after the queue
+    was purged) with the secondary indexes dropped and built again afterwards: one sort
+    per index costs a third of inserting millions of entries one by one. Inside the
+    caller's transaction, so a failure restores the indexes; the table stays locked
+    (ACCESS EXCLUSIVE) until the transaction ends, which a nightly run can afford."""
+    indexes = _secondary_indexes(cursor, target)
+    cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_MAINTENANCE_MEM}'")
+    for _name, drop, _create in indexes:
+        cursor.execute(drop)
+    copy_in(cursor, target, table)
+    for _name, _drop, create in indexes:
+        cursor.execute(create)
+
+
+def _is_large_load(cursor: Any, target: str, table: pa.Table) -> bool:
+    """Whether ``table`` outweighs what ``target`` already holds (its heap size, which is
+    always current, unlike planner statistics)."""
+    cursor.execute("SELECT pg_relation_size(%s::regclass)", [target])
+    return int(table.nbytes) > int(cursor.fetchone()[0])
 
 
 def copy_insert(cursor: Any, target: str, table: pa.Table) -> bool:
@@ -108,9 +147,13 @@ def copy_insert(cursor: Any, target: str, table: pa.Table) -> bool:
     staging), all or nothing under a savepoint. False when a unique key was already taken
     (a concurrent writer, or a duplicate in ``table``): nothing was written, and the caller
     falls back to its staged ``ON CONFLICT`` statement."""
+    raw = cursor.cursor
     try:
         with transaction.atomic():
-            _copy(cursor.cursor, target, table)
+            if _is_large_load(raw, target, table):
+                _copy_rebuilding_indexes(raw, target, table)
+            else:
+                copy_in(raw, target, table)
     except psycopg.errors.UniqueViolation:
         return False
     return True

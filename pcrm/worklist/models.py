@@ -23,7 +23,8 @@ class WorkItem(models.Model):
     bulk write only inserts identifiers it has just read.
     """
 
-    # unique through Meta.constraints: no varchar_pattern_ops twin index on PostgreSQL
+    # unique through Meta.constraints: no varchar_pattern_ops twin index on PostgreSQL;
+    # collation "C" there (migration 0003), to be repeated by any later AlterField
     item_key = models.CharField(_("工作项标识"), max_length=200)
     customer = models.ForeignKey(
         "customers.Customer",

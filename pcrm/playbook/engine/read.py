@@ -8,14 +8,17 @@ cents so that thresholds compare exactly (−9.99 % is not −10 %).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import psycopg
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from django.db import connection
+from django.db import connection, connections, transaction
 
 from pcrm.lib.pgcopy import CopyOutReader
 
@@ -23,10 +26,16 @@ LOCAL_DATE = {
     "postgresql": "(({col}) AT TIME ZONE 'Asia/Shanghai')::date",
     "sqlite": "date({col}, '+8 hours')",
 }
+# A money column (DECIMAL(18, 2)) is selected with _cents() and declared MONEY; it comes back
+# as int64 cents. PostgreSQL sends the decimal text as stored (multiplying on the server
+# cost a quarter of the holdings read) and pyarrow parses it as a double, whose error is
+# below a millionth of a cent up to ¥10 trillion: rounding yuan × 100 gives the exact cents.
+# SQLite multiplies itself.
 CENTS = {
-    "postgresql": "(({col}) * 100)::bigint",
+    "postgresql": "{col}",
     "sqlite": "CAST(ROUND(({col}) * 100) AS INTEGER)",
 }
+MONEY, F64 = pa.decimal128(18, 2), pa.float64()
 
 
 @dataclass(frozen=True)
@@ -47,13 +56,23 @@ def fetch_arrow(sql: str, columns: list[Column], params: dict[str, Any] | None =
     """Run a SELECT and return its rows as a pyarrow table with the given column types."""
     schema = pa.schema([(c.name, c.type) for c in columns])
     if connection.vendor == "postgresql":
-        return _fetch_copy(sql, schema, params or {})
+        text = pa.schema([(c.name, F64 if c.type == MONEY else c.type) for c in columns])
+        return _money_to_cents(_fetch_copy(sql, text, params or {}), columns)
     with connection.cursor() as cursor:
         cursor.execute(sql, params or {})
         rows = cursor.fetchall()
     data: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
     arrays = [_array(values, c.type) for values, c in zip(data, columns, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return pa.Table.from_arrays(arrays, names=schema.names)
+
+
+def _money_to_cents(table: pa.Table, columns: list[Column]) -> pa.Table:
+    """MONEY columns read as double yuan → exact int64 cents."""
+    for i, column in enumerate(columns):
+        if column.type == MONEY:
+            cents = pc.cast(pc.round(pc.multiply(table.column(i), 100.0)), pa.int64())
+            table = table.set_column(i, column.name, cents)
+    return table
 
 
 def _array(column: Sequence[Any], kind: pa.DataType) -> pa.Array:
@@ -64,6 +83,8 @@ def _array(column: Sequence[Any], kind: pa.DataType) -> pa.Array:
         ]
     elif pa.types.is_boolean(kind) or pa.types.is_integer(kind):
         values = [int(v) if v is not None else None for v in values]
+    elif kind == MONEY:  # already cents (see CENTS)
+        return pa.array([int(v) if v is not None else None for v in values], type=pa.int64())
     return pa.array(values, type=kind)
 
 
@@ -115,12 +136,32 @@ def read_products() -> pa.Table:
     return fetch_arrow(sql, [Column(n, t) for n, t in names])
 
 
-def read_holdings() -> pa.Table:
+def read_holdings(pages: tuple[int, int | None] | None = None) -> pa.Table:
+    """Active holdings; on PostgreSQL optionally only those stored in heap pages
+    [first, last) (a TID range scan, so that parts can be read side by side)."""
     sql = f"""SELECT id, customer_id, product_id, {_cents("principal")}, {_cents("market_value")},
         matures_on FROM customers_holding WHERE status = 'active'"""  # noqa: S608 (no user input)
-    names = [("id", I64), ("customer_id", I64), ("product_id", I64), ("principal_c", I64),
-             ("mv_c", I64), ("matures_on", DATE)]  # fmt: skip
+    if pages is not None:
+        first, last = pages
+        sql += f" AND ctid >= '({int(first)},0)'::tid"
+        if last is not None:
+            sql += f" AND ctid < '({int(last)},0)'::tid"
+    names = [("id", I64), ("customer_id", I64), ("product_id", I64), ("principal_c", MONEY),
+             ("mv_c", MONEY), ("matures_on", DATE)]  # fmt: skip
     return fetch_arrow(sql, [Column(n, t) for n, t in names])
+
+
+def page_ranges(table: str, parts: int) -> list[tuple[int, int | None]]:
+    """PostgreSQL: ``table``'s heap pages cut into ``parts`` ranges; the last is open-ended
+    so that pages added since the size was read are not missed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::bigint",
+            [table],
+        )
+        pages = int(cursor.fetchone()[0])
+    cuts = [pages * i // parts for i in range(parts)]
+    return [(lo, hi) for lo, hi in zip(cuts, [*cuts[1:], None], strict=True)]
 
 
 def read_transactions(since: dt.date, until: dt.date) -> pa.Table:
@@ -135,7 +176,7 @@ def read_transactions(since: dt.date, until: dt.date) -> pa.Table:
         ("id", I64),
         ("txn_id", STR),
         ("customer_id", I64),
-        ("amount_c", I64),
+        ("amount_c", MONEY),
         ("booked_on", DATE),
     ]
     table = fetch_arrow(sql, [Column(n, t) for n, t in names], _stamp_params(lo, hi))
@@ -171,7 +212,7 @@ def read_previous_segments() -> pa.Table:
         FROM playbook_customersegment"""  # noqa: S608 (no user input)
     names = [
         ("customer_id", I64), ("tier", STR), ("tier_since", DATE), ("below_floor_since", DATE),
-        ("aum_c", I64), ("potential", I32), ("potential_estimated", I32), ("quadrant", STR),
+        ("aum_c", MONEY), ("potential", I32), ("potential_estimated", I32), ("quadrant", STR),
         ("interval_days", I32), ("last_reached_on", DATE), ("next_maintenance_on", DATE),
         ("explanation", STR), ("policy_version", I64),
     ]  # fmt: skip
@@ -206,3 +247,73 @@ def read_existing_items(
     names = [("item_key", STR), ("customer_id", I64), ("kind", STR), ("subject", STR),
              ("open_in_window", I32), ("recent", I32)]  # fmt: skip
     return fetch_arrow(sql, [Column(n, t) for n, t in names], params)
+
+
+# Connections reading side by side on PostgreSQL: the server scans on one core per
+# connection while pyarrow parses on the others.
+READ_CONNECTIONS = 2
+
+
+def holdings_jobs() -> list[Callable[[], pa.Table]]:
+    """Jobs that read the active holdings, the largest table: on PostgreSQL one per read
+    connection, each over its share of the heap's pages."""
+    if connection.vendor != "postgresql":
+        return [read_holdings]
+    return [
+        partial(read_holdings, pages)
+        for pages in page_ranges("customers_holding", READ_CONNECTIONS)
+    ]
+
+
+def read_all(jobs: Mapping[str, Callable[[], pa.Table]]) -> dict[str, pa.Table]:
+    """Run the read ``jobs`` and return their tables by name, all from one snapshot.
+
+    On PostgreSQL, outside a transaction, ``READ_CONNECTIONS`` threads take the jobs in
+    order, each on a connection of its own in a repeatable-read transaction that imports
+    the first one's snapshot (``pg_export_snapshot``): the reads see one consistent
+    state, as if they were one query. Otherwise (SQLite, or inside the caller's
+    transaction, whose uncommitted rows other connections cannot see) they run one after
+    another on the caller's connection."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return {name: job() for name, job in jobs.items()}
+    pending = list(jobs.items())
+    tables: dict[str, pa.Table] = {}
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = str(cursor.fetchone()[0])
+        with ThreadPoolExecutor(READ_CONNECTIONS - 1) as pool:
+            helpers = [
+                pool.submit(_read_in_snapshot, snapshot, pending)
+                for _ in range(READ_CONNECTIONS - 1)
+            ]
+            tables.update(_take_jobs(pending))
+            for helper in helpers:
+                tables.update(helper.result())
+    return {name: tables[name] for name in jobs}
+
+
+def _take_jobs(pending: list[tuple[str, Callable[[], pa.Table]]]) -> dict[str, pa.Table]:
+    """Run jobs off the shared list until it is empty (``list.pop`` is atomic)."""
+    done: dict[str, pa.Table] = {}
+    while True:
+        try:
+            name, job = pending.pop(0)
+        except IndexError:
+            return done
+        done[name] = job()
+
+
+def _read_in_snapshot(
+    snapshot: str, pending: list[tuple[str, Callable[[], pa.Table]]]
+) -> dict[str, pa.Table]:
+    """Take jobs on this thread's own connection, inside ``snapshot``; close it after."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+            return _take_jobs(pending)
+    finally:
+        connections.close_all()
