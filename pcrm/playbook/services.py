@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,10 +139,12 @@ def _execute(
     run.compute_seconds = time.perf_counter() - started
     progress(_("写入"), 0.7)
     started = time.perf_counter()
+    # a second connection only for a transaction of our own (not inside a caller's or a test's)
+    side = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
         counts = write.write_results(
             run=run, as_of=run.as_of, policy_version=version, segments=segments, items=items,
-            previous=tables["prev_segments"],
+            previous=tables["prev_segments"], side_connection=side,
         )  # fmt: skip
         run.write_seconds = time.perf_counter() - started
         run.counts = {kind: counts.get(kind, 0) for kind in item_kinds()}

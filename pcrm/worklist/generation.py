@@ -97,41 +97,42 @@ def _constant(value: Any, rows: int) -> pa.Array:
 REBUILD_MAINTENANCE_MEM = "256MB"
 
 
-def _secondary_indexes(cursor: Any, target: str) -> list[tuple[str, str, str]]:
-    """(name, drop statement, create statement) of every index of ``target`` but the
-    primary key, unique constraints as constraints."""
+def _rebuildable_indexes(cursor: Any, target: str) -> list[tuple[str, str]]:
+    """(drop, create) statements of ``target``'s indexes, the primary key and unique
+    constraints as constraints. An index a foreign key refers to stays: dropping it would
+    drop the foreign key."""
     cursor.execute(
         "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.conname, "
         "pg_get_constraintdef(c.oid) FROM pg_index i LEFT JOIN pg_constraint c "
-        "ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype = 'u' "
-        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary ORDER BY 1",
+        "ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u') "
+        "WHERE i.indrelid = %s::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint f "
+        "WHERE f.contype = 'f' AND f.conindid = i.indexrelid) ORDER BY 1",
         [target],
     )
     found = []
     for index, definition, constraint, condef in cursor.fetchall():
         if constraint:
             found.append((
-                index,
                 f'ALTER TABLE {target} DROP CONSTRAINT "{constraint}"',
                 f'ALTER TABLE {target} ADD CONSTRAINT "{constraint}" {condef}',
             ))  # fmt: skip
         else:
-            found.append((index, f"DROP INDEX {index}", definition))
+            found.append((f"DROP INDEX {index}", definition))
     return found
 
 
 def _copy_rebuilding_indexes(cursor: Any, target: str, table: pa.Table) -> None:
     """COPY a load larger than the table it goes into (the first run, or after the queue
-    was purged) with the secondary indexes dropped and built again afterwards: one sort
-    per index costs a third of inserting millions of entries one by one. Inside the
-    caller's transaction, so a failure restores the indexes; the table stays locked
-    (ACCESS EXCLUSIVE) until the transaction ends, which a nightly run can afford."""
-    indexes = _secondary_indexes(cursor, target)
+    was purged) with the indexes dropped and built again afterwards: one sort per index
+    costs a third of inserting millions of entries one by one. Inside the caller's
+    transaction, so a failure restores the indexes; the table stays locked (ACCESS
+    EXCLUSIVE) until the transaction ends, which a nightly run can afford."""
+    indexes = _rebuildable_indexes(cursor, target)
     cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_MAINTENANCE_MEM}'")
-    for _name, drop, _create in indexes:
+    for drop, _create in indexes:
         cursor.execute(drop)
     copy_in(cursor, target, table)
-    for _name, _drop, create in indexes:
+    for _drop, create in indexes:
         cursor.execute(create)
 
 

@@ -35,6 +35,7 @@ def compute_duckdb(
 
     con = duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)})
     con.execute("SET enable_progress_bar = false")  # runs are logged, not watched
+    con.execute("SET preserve_insertion_order = false")
     try:
         for name, table in tables.items():
             con.register(name, table)

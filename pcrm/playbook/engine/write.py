@@ -9,11 +9,15 @@ last changed it.
 from __future__ import annotations
 
 import datetime as dt
+import queue
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import connection
+from django.db import connection, connections, transaction
 
 from pcrm.playbook.models import CustomerSegment
 from pcrm.worklist.generation import copy_insert, upsert_rows, work_items_bulk_put
@@ -115,15 +119,65 @@ def write_results(
     segments: pa.Table,
     items: pa.Table,
     previous: pa.Table,
+    side_connection: bool = False,
 ) -> dict[str, int]:
     """Write the new and changed segments and insert the new work items; counts per kind.
 
     Runs inside the caller's transaction. On PostgreSQL its commit does not wait for the
     WAL flush (``synchronous_commit`` off for this transaction only): a crash right after
     it could lose the run, never corrupt anything, and a run is idempotent, so the next
-    one writes it again."""
+    one writes it again.
+
+    With ``side_connection`` (PostgreSQL, the caller's transaction being the outermost
+    one) the segments are written on a second connection while the items are written on
+    this one, so that the server stores both on two cores. The second transaction commits
+    once both writes have succeeded, just before the caller's; should the caller fail
+    after that, the segments stay written, which is harmless: they are what the rules
+    give for ``as_of``, and the next run derives the same ones from them."""
+    _commit_without_flush_wait()
+
+    def segments_work() -> None:
+        _commit_without_flush_wait()
+        write_segments(
+            as_of=as_of, policy_version=policy_version, segments=segments, previous=previous
+        )
+
+    if not side_connection:
+        segments_work()
+        return work_items_bulk_put(run=run, rows=items)
+    with _on_second_connection(segments_work):
+        return work_items_bulk_put(run=run, rows=items)
+
+
+def _commit_without_flush_wait() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
-    write_segments(as_of=as_of, policy_version=policy_version, segments=segments, previous=previous)
-    return work_items_bulk_put(run=run, rows=items)
+
+
+@contextmanager
+def _on_second_connection(work: Callable[[], None]) -> Iterator[None]:
+    """Run ``work`` on a thread with a connection (and a transaction) of its own while the
+    block runs; commit it when the block succeeds, roll it back when it fails. An error
+    of ``work`` is raised from the block's end, so the caller rolls back too."""
+    decision: queue.SimpleQueue[bool] = queue.SimpleQueue()
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                work()
+                if not decision.get():
+                    transaction.set_rollback(True)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(run)
+        try:
+            yield
+        except BaseException:
+            decision.put(False)
+            future.exception()  # wait for the rollback; the block's error is the one to raise
+            raise
+        decision.put(True)
+        future.result()
