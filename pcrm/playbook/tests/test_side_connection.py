@@ -46,30 +46,17 @@ def test_segments_and_items_land_together(monkeypatch: pytest.MonkeyPatch) -> No
     assert WorkItem.objects.filter(kind="establish_relationship").count() == 5
 
 
-def test_a_failed_item_write_takes_the_segments_back(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("step", ["work_items_bulk_put", "write_segments"])
+def test_a_failed_write_takes_the_other_back(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
     bank = _bank()
 
-    def fail(**_kw: Any) -> dict[str, int]:
-        raise RuntimeError("items refused")
+    def fail(**_kw: Any) -> Any:
+        raise RuntimeError(f"{step} refused")
 
-    monkeypatch.setattr(write, "work_items_bulk_put", fail)
-    with pytest.raises(RuntimeError, match="items refused"):
-        bank.run(D)
-    assert CustomerSegment.objects.count() == 0
-    assert WorkItem.objects.count() == 0
-    assert PlaybookRun.objects.get().status == RunStatus.FAILED
-
-
-def test_a_failed_segment_write_takes_the_items_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    bank = _bank()
-
-    def fail(**_kw: Any) -> int:
-        raise RuntimeError("segments refused")
-
-    monkeypatch.setattr(write, "write_segments", fail)
-    with pytest.raises(RuntimeError, match="segments refused"):
+    monkeypatch.setattr(write, step, fail)
+    with pytest.raises(RuntimeError, match=f"{step} refused"):
         bank.run(D)
     assert CustomerSegment.objects.count() == 0
     assert WorkItem.objects.count() == 0
     run = PlaybookRun.objects.get()
-    assert (run.status, run.error) == (RunStatus.FAILED, "segments refused")
+    assert (run.status, run.error) == (RunStatus.FAILED, f"{step} refused")
