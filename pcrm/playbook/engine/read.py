@@ -28,8 +28,8 @@ LOCAL_DATE = {
 }
 # A money column (DECIMAL(18, 2)) is selected with _cents() and declared MONEY; it comes back
 # as int64 cents. PostgreSQL sends the decimal text as stored (multiplying on the server
-# cost a quarter of the holdings read) and pyarrow parses it as a double, whose error is
-# below a millionth of a cent up to ¥10 trillion: rounding yuan × 100 gives the exact cents.
+# cost a quarter of the holdings read) and pyarrow parses it as a double: up to ¥10 trillion
+# its error and that of × 100 stay below a fifth of a cent, so rounding gives the exact cents.
 # SQLite multiplies itself.
 CENTS = {
     "postgresql": "{col}",

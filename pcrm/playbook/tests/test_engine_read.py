@@ -56,3 +56,15 @@ def test_customers_are_read_whole_and_typed(bank: Bank) -> None:
     assert sorted(table["customer_no"].to_pylist()) == ["R0000", "R0001", "R0002"]
     assert sorted(table["potential"].to_pylist(), key=str) == [40, 42, None]
     assert read.read_products().num_rows == 0  # an empty COPY is an empty table
+
+
+def test_money_is_read_as_exact_cents(bank: Bank) -> None:
+    customer = bank.customer(customer_no="R0100")
+    values = ["0.07", "0.10", "998792.83", "12345678901.99", "9999999999999.99"]
+    for value in values:
+        bank.holding(customer, product_type="fund", principal=value, value=value)
+    table = read.read_holdings()
+    expected = sorted(int(v.replace(".", "")) for v in values)
+    assert sorted(table["principal_c"].to_pylist()) == expected
+    assert sorted(table["mv_c"].to_pylist()) == expected
+    assert table.schema.field("mv_c").type == "int64"
