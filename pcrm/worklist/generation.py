@@ -16,6 +16,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -131,9 +132,33 @@ def _copy_rebuilding_indexes(cursor: Any, target: str, table: pa.Table) -> None:
     cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_MAINTENANCE_MEM}'")
     for drop, _create in indexes:
         cursor.execute(drop)
-    copy_in(cursor, target, table)
+    copy_in(cursor, target, _numbered(cursor, target, table))
     for _drop, create in indexes:
         cursor.execute(create)
+
+
+def _numbered(cursor: Any, target: str, table: pa.Table) -> pa.Table:
+    """``table`` with its identity columns filled from one block of their sequences: no
+    ``nextval`` per row, and the primary key then builds from presorted input.
+
+    Only while ``target`` is locked exclusively (its indexes are dropped): every other
+    insert, the only other user of the sequence, waits for the lock before it draws a
+    number, so nothing can draw one between ``nextval`` and ``setval``."""
+    cursor.execute(
+        "SELECT a.attname, pg_get_serial_sequence(%s, a.attname) FROM pg_attribute a "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND pg_get_serial_sequence(%s, a.attname) IS NOT NULL",
+        [target, target, target],
+    )
+    for column, sequence in cursor.fetchall():
+        if column in table.column_names or table.num_rows == 0:
+            continue
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        first = int(cursor.fetchone()[0])
+        cursor.execute("SELECT setval(%s, %s)", [sequence, first + table.num_rows - 1])
+        numbers = pa.array(np.arange(first, first + table.num_rows, dtype=np.int64))
+        table = table.add_column(0, column, numbers)
+    return table
 
 
 def _is_large_load(cursor: Any, target: str, table: pa.Table) -> bool:

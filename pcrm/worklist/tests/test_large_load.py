@@ -51,6 +51,15 @@ def test_a_large_load_keeps_the_indexes_and_the_rows(db: None) -> None:
     assert counts == {"maintenance": 3000}
     assert _indexes() == before
     assert WorkItem.objects.filter(run_id=1, status="open", created_for=D).count() == 3000
+    # numbered from one block of the sequence, which the next insert continues
+    ids = sorted(WorkItem.objects.values_list("id", flat=True))
+    assert ids == list(range(ids[0], ids[0] + 3000))
+    later = WorkItem.objects.create(
+        item_key="maintenance:later", customer=customer, branch_id=customer.branch_id,
+        kind="maintenance", due_on=D, channel="phone", content="care", priority=4, reason="后续",
+    )  # fmt: skip
+    assert later.pk == ids[-1] + 1
+    later.delete()
     # the unique key built again still decides: the same keys again write nothing
     with transaction.atomic():
         assert (
