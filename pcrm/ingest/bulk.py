@@ -56,18 +56,6 @@ def tune_for_bulk() -> None:
                 cursor.execute("PRAGMA temp_store = MEMORY")
 
 
-def commit_without_flush_wait() -> None:
-    """PostgreSQL: the current transaction commits without waiting for its WAL flush.
-
-    Safe for import chunks: a crash may lose the last chunks, which the next run of
-    the file redoes (the module's promise), and the run's final record commits
-    synchronously, which flushes every chunk's WAL before it.
-    """
-    if is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
 def upsert(plan: UpsertPlan, rows: Sequence[Sequence[Any]]) -> tuple[int, int]:
     """Write ``rows`` (tuples in ``plan.columns`` order); return (inserted, updated)."""
     if not rows:

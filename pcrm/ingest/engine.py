@@ -42,6 +42,7 @@ from pcrm.ingest.writers_customers import (
     InteractionWriter,
     TransactionWriter,
 )
+from pcrm.lib.pgcopy import commit_without_flush_wait
 
 WRITERS: dict[str, type[Writer]] = {
     "branches": BranchWriter,
@@ -317,7 +318,7 @@ class Importer:
         counts = outcome.counts
         errors, stored = staged.errors, staged.stored
         with transaction.atomic():
-            bulk.commit_without_flush_wait()
+            commit_without_flush_wait()
             tuples, kept, refused = writer.finish(staged.begun)
             errors += refused
             if not staged.quick:

@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.db import connection
 from psycopg import pq
 from psycopg.copy import QueuedLibpqWriter
 
@@ -132,6 +133,17 @@ class CopyOutReader:
         _drain(self._pg)
         if final is None or final.status != pq.ExecStatus.COMMAND_OK:
             raise psycopg.DatabaseError(_message(final))
+
+
+def commit_without_flush_wait() -> None:
+    """PostgreSQL: the current transaction commits without waiting for its WAL flush.
+
+    For bulk transactions that are safe to lose in a crash because they are redone: an
+    import's chunks (the rerun of the file redoes them; its final record commits normally,
+    which flushes every chunk's WAL before it) and a playbook run (idempotent)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 # Rows per binary chunk handed to COPY: small enough that encoding the next chunk overlaps

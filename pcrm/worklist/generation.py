@@ -12,7 +12,6 @@ run's one audit event.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -20,7 +19,6 @@ import numpy as np
 import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -53,10 +51,7 @@ def bulk_load_temp(cursor: Any, name: str, table: pa.Table) -> None:
     if table.num_rows == 0:
         return
     if connection.vendor == "postgresql":
-        buffer = io.BytesIO()
-        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
-        with cursor.cursor.copy(f"COPY {name} FROM STDIN (FORMAT CSV)") as copy:
-            copy.write(buffer.getvalue())
+        copy_in(cursor.cursor, name, table)
         cursor.execute(f"ANALYZE {name}")  # temporary tables get no statistics otherwise
         return
     marks = ", ".join(["%s"] * table.num_columns)

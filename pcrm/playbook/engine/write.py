@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection, connections, transaction
 
+from pcrm.lib.pgcopy import commit_without_flush_wait
 from pcrm.playbook.models import CustomerSegment
 from pcrm.worklist.generation import copy_insert, upsert_rows, work_items_bulk_put
 
@@ -134,10 +135,10 @@ def write_results(
     once both writes have succeeded, just before the caller's; should the caller fail
     after that, the segments stay written, which is harmless: they are what the rules
     give for ``as_of``, and the next run derives the same ones from them."""
-    _commit_without_flush_wait()
+    commit_without_flush_wait()
 
     def segments_work() -> None:
-        _commit_without_flush_wait()
+        commit_without_flush_wait()
         write_segments(
             as_of=as_of, policy_version=policy_version, segments=segments, previous=previous
         )
@@ -147,12 +148,6 @@ def write_results(
         return work_items_bulk_put(run=run, rows=items)
     with _on_second_connection(segments_work):
         return work_items_bulk_put(run=run, rows=items)
-
-
-def _commit_without_flush_wait() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 @contextmanager
