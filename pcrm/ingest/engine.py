@@ -190,6 +190,7 @@ class Importer:
         context = Context.load(scope=self.scope, sealer=sealer)
         writer = WRITERS[self.kind](frozenset(c.name for _, c in positions), context)
         parser = ChunkParser(spec, positions)
+        statistics = bulk.PlannerStatistics(writer.plan.table)
         outcome = Outcome(Counts(), None, ignored_columns=ignored)
         # Chunk N+1 is parsed in a thread (pure Python, no database) while chunk N is
         # committed here: the database's work and the parsing overlap, and a chunk is still
@@ -225,10 +226,10 @@ class Importer:
                 except Exception:
                     # What was read before the failure is committed, as one chunk at a time would.
                     if pending is not None:
-                        self._commit(spec, writer, pending, outcome)
+                        self._commit(spec, writer, pending, outcome, statistics)
                     raise
                 if pending is not None:
-                    self._commit(spec, writer, pending, outcome)
+                    self._commit(spec, writer, pending, outcome, statistics)
                 if parsed is None:
                     break
                 pending = self._begin(writer, parsed.result(), outcome)
@@ -313,7 +314,14 @@ class Importer:
             writer.begin(parsed.changed) if parsed.begun is _NOT_BEGUN else parsed.begun,
         )
 
-    def _commit(self, spec: FileSpec, writer: Writer, staged: _Staged, outcome: Outcome) -> None:
+    def _commit(
+        self,
+        spec: FileSpec,
+        writer: Writer,
+        staged: _Staged,
+        outcome: Outcome,
+        statistics: bulk.PlannerStatistics,
+    ) -> None:
         """Write a staged chunk with its fingerprints in one transaction; count and report."""
         counts = outcome.counts
         errors, stored = staged.errors, staged.stored
@@ -327,11 +335,12 @@ class Importer:
                 pairs = [(t, r) for t, r in zip(tuples, kept, strict=True) if r.key not in same]
                 tuples, kept = [t for t, _ in pairs], [r for _, r in pairs]
             inserted, updated = writer.write(tuples)
-            bulk.upsert(
+            new_fingerprints, _ = bulk.upsert(
                 bulk.FINGERPRINT_PLAN,
                 [(self.kind, r.key, r.digest, r.raw_digest) for r in kept],
             )
             writer.after_write(kept)
+        statistics.added(new_fingerprints)
         counts.inserted += inserted
         counts.updated += updated
         counts.unchanged += len(kept) - inserted - updated
