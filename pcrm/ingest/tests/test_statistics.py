@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from pcrm.ingest import bulk
+from pcrm.lib import idcard
 
 pytestmark = [
     pytest.mark.django_db,
@@ -45,9 +49,7 @@ def test_tables_are_analyzed_each_time_the_fingerprints_double() -> None:
     assert _believed_rows(bulk.FINGERPRINT_PLAN.table) == 21
 
 
-def test_an_import_leaves_its_tables_analyzed(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from django.core.management import call_command
-
+def test_an_import_leaves_its_tables_analyzed(tmp_path: Path) -> None:
     call_command("import", "branches", str(_write(tmp_path / "b.csv", _BRANCHES)))
     call_command("import", "customers", str(_write(tmp_path / "c.csv", _customers(40))))
     assert _believed_rows(bulk.FINGERPRINT_PLAN.table) == 41  # 1 branch + 40 customers
@@ -58,8 +60,6 @@ _BRANCHES = "branch_code,name,parent_code\nS01,统计支行,\n"
 
 
 def _customers(count: int) -> str:
-    from pcrm.lib import idcard
-
     lines = ["customer_no,name,id_no,phone,branch_code"]
     for n in range(count):
         base = f"11010119800101{n:03d}"
@@ -67,6 +67,6 @@ def _customers(count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write(path, text: str):  # type: ignore[no-untyped-def]
+def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
