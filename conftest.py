@@ -5,8 +5,18 @@ from __future__ import annotations
 import base64
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 pytest_plugins = ["tests.browser"]
+
+# Speed is measured in bench/, never by a test: Hypothesis's per-example deadline and its
+# too-slow health check fail a test because the machine is busy, not because an answer is
+# wrong. Every property still runs its full number of examples.
+hypothesis_settings.register_profile(
+    "pcrm", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("pcrm")
 
 TEST_FIELD_KEYS = "t1:" + base64.b64encode(b"k" * 32).decode()
 
